@@ -1,0 +1,134 @@
+/**
+ * Domain types and the narrow `Cluster` interface the rest of the product talks to.
+ * Generated `V1*` types of @kubernetes/client-node never leave `src/kube/`.
+ */
+export type WorkloadKind = 'deployment' | 'statefulset' | 'daemonset';
+export const workloadKinds: readonly WorkloadKind[] = ['deployment', 'statefulset', 'daemonset'];
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export interface WorkloadRef {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+}
+
+/** A workload with the status fields `kubectl rollout status` reads, normalised across kinds. */
+export interface Workload extends WorkloadRef {
+  uid: string;
+  selector: LabelSelector;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generation: number;
+  observedGeneration: number;
+  /** spec.replicas (Deployment, StatefulSet) or status.desiredNumberScheduled (DaemonSet). */
+  desired: number;
+  /** status.replicas / currentNumberScheduled. */
+  current: number;
+  /** status.updatedReplicas / updatedNumberScheduled. */
+  updated: number;
+  /** status.readyReplicas / numberReady. */
+  ready: number;
+  /** status.availableReplicas / numberAvailable (StatefulSets without it: readyReplicas). */
+  available: number;
+  /** StatefulSet only: status.currentRevision === status.updateRevision (true for the other kinds). */
+  revisionsMatch: boolean;
+}
+
+export interface OwnerRef {
+  kind: string;
+  name: string;
+  uid: string;
+}
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+export interface Pod extends PodRef {
+  phase: string;
+  ready: boolean;
+  /** metadata.deletionTimestamp is set. */
+  deleting: boolean;
+  /** metadata.creationTimestamp in epoch milliseconds. */
+  createdAt: number | undefined;
+  nodeName: string | undefined;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  owner: OwnerRef | undefined;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface KillOptions extends RequestOptions {
+  gracePeriodSeconds?: number;
+  /** Server-side dry run (`dryRun=All`): the API server validates, nothing is deleted. */
+  serverDryRun?: boolean;
+}
+
+export interface HelmRelease {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: string;
+}
+
+export interface NodeInfo {
+  name: string;
+  ready: boolean;
+  internalIp: string | undefined;
+}
+
+export interface KubeEvent {
+  involved: { kind: string; namespace: string; name: string; uid: string; apiVersion: string };
+  reason: string;
+  message: string;
+  type: 'Normal' | 'Warning';
+}
+
+export interface AccessCheck {
+  verb: string;
+  resource: string;
+  subresource?: string;
+  group?: string;
+  namespace: string;
+}
+
+/** What the product needs from Kubernetes. Every call has a timeout and honours `signal`. */
+export interface Cluster {
+  /** The API server URL, for messages. */
+  readonly server: string;
+  /** The context's default namespace. */
+  readonly defaultNamespace: string;
+  getWorkload(ref: WorkloadRef, options?: RequestOptions): Promise<Workload | undefined>;
+  listWorkloads(namespace: string, kind: WorkloadKind, options?: RequestOptions): Promise<Workload[]>;
+  /** Pods in `namespace` matching `selector` (matchLabels and matchExpressions), filtered server-side. */
+  listPods(namespace: string, selector: LabelSelector, options?: RequestOptions): Promise<Pod[]>;
+  /** DELETE with a `preconditions.uid`, so a replacement with the same name is never hit. */
+  deletePod(pod: PodRef, options?: KillOptions): Promise<void>;
+  /** Eviction through policy/v1, falling back to policy/v1beta1; a PDB refusal throws code `disruption-budget`. */
+  evictPod(pod: PodRef, options?: KillOptions): Promise<void>;
+  /** The latest revision of a Helm 3 release (Secrets `sh.helm.release.v1.NAME.vN`), or undefined. */
+  getHelmRelease(namespace: string, name: string, options?: RequestOptions): Promise<HelmRelease | undefined>;
+  /** Workloads of a Helm release: those labelled `app.kubernetes.io/instance=NAME` (or `release=NAME`). */
+  listReleaseWorkloads(namespace: string, release: string, options?: RequestOptions): Promise<Workload[]>;
+  listNodes(options?: RequestOptions): Promise<NodeInfo[]>;
+  createEvent(namespace: string, event: KubeEvent, options?: RequestOptions): Promise<void>;
+  /** SelfSubjectAccessReview: may the current identity do this? */
+  canI(check: AccessCheck, options?: RequestOptions): Promise<boolean>;
+  /** GET /version, e.g. "v1.20.2". */
+  version(options?: RequestOptions): Promise<string>;
+}

@@ -1,0 +1,126 @@
+import type { Clock } from '../core/clock.js';
+import type { ErrorCode } from '../errors.js';
+import type { PodRef, WorkloadRef } from '../kube/types.js';
+
+/** Why a tick killed nothing. */
+export type SkipReason =
+  | 'only-one-available'
+  | 'quorum'
+  | 'floor'
+  | 'no-workload'
+  | 'workload-missing'
+  | 'no-candidates'
+  | 'protected-namespace'
+  | 'disruption-budget'
+  | 'self';
+
+export type KillMode = 'delete' | 'evict';
+
+/** One entry of the kill log: a union on `kind`; every output (text, JSON lines, JUnit, REST) reads these. */
+export type LogEntry =
+  | { kind: 'run-start'; at: number; runId: string; dryRun: boolean; seed: number; server: string }
+  | { kind: 'deploy-check'; at: number; workload: WorkloadRef; ready: boolean; message: string }
+  | {
+      kind: 'cookie-start';
+      at: number;
+      cookie: string;
+      group: 'killpod' | 'nodeexec';
+      target: string;
+      intervalMs: number;
+      durationMs: number;
+      dryRun: boolean;
+    }
+  | {
+      kind: 'bite';
+      at: number;
+      cookie: string;
+      tick: number;
+      dryRun: boolean;
+      mode: KillMode;
+      pod: PodRef;
+      nodeName: string | undefined;
+      workload: WorkloadRef;
+      availableBefore: number;
+      desired: number;
+    }
+  | { kind: 'skip'; at: number; cookie: string; tick: number; reason: SkipReason; message: string; workload?: WorkloadRef }
+  | { kind: 'error'; at: number; cookie?: string; tick?: number; code: ErrorCode; message: string; hint?: string }
+  | {
+      kind: 'recovery';
+      at: number;
+      cookie: string;
+      pod: PodRef;
+      workload: WorkloadRef;
+      method: 'poll' | 'watch';
+      /** Milliseconds from the kill until a replacement pod existed. */
+      replacementMs: number | undefined;
+      /** Milliseconds from the kill until the workload was back to its pre-kill availability. */
+      recoveredMs: number | undefined;
+      recovered: boolean;
+    }
+  | { kind: 'retry'; at: number; operation: string; attempt: number; message: string }
+  | {
+      kind: 'cookie-stop';
+      at: number;
+      cookie: string;
+      reason: 'duration' | 'stopped' | 'aborted';
+      bites: number;
+      skips: number;
+      errors: number;
+    }
+  | { kind: 'verify-start'; at: number; command: string[] }
+  | {
+      kind: 'verify-end';
+      at: number;
+      exitCode: number | null;
+      signal: string | null;
+      timedOut: boolean;
+      cancelled: boolean;
+      durationMs: number;
+    }
+  | {
+      kind: 'exec';
+      at: number;
+      cookie: string;
+      node: string;
+      command: string[];
+      exitCode: number | null;
+      stdout: string;
+      stderr: string;
+    }
+  | { kind: 'notify-failed'; at: number; channel: string; message: string }
+  | { kind: 'run-end'; at: number; outcome: string; exitCode: number };
+
+export type LogKind = LogEntry['kind'];
+export type EntryOf<K extends LogKind> = Extract<LogEntry, { kind: K }>;
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+export type NewEntry = WithoutAt<LogEntry>;
+
+export interface KillLog {
+  /** Stamps the entry with the clock's time, stores it and tells every subscriber. */
+  append(entry: NewEntry): LogEntry;
+  entries(): readonly LogEntry[];
+  subscribe(listener: (entry: LogEntry) => void): () => void;
+}
+
+export function createKillLog(clock: Clock): KillLog {
+  const stored: LogEntry[] = [];
+  const listeners = new Set<(entry: LogEntry) => void>();
+  return {
+    append(entry) {
+      const stamped = { ...entry, at: clock.now() } as LogEntry;
+      stored.push(stamped);
+      for (const listener of listeners) listener(stamped);
+      return stamped;
+    },
+    entries: () => stored,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export function entriesOf<K extends LogKind>(entries: readonly LogEntry[], kind: K): EntryOf<K>[] {
+  return entries.filter((entry): entry is EntryOf<K> => entry.kind === kind);
+}

@@ -1,0 +1,70 @@
+import type { LogEntry } from '../log/entries.js';
+import type { WorkloadRef } from '../kube/types.js';
+
+/** One result shape for the verification command, whether it passed or failed. */
+export interface VerifyResult {
+  command: string[];
+  shell: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  failed: boolean;
+  startedAt: number;
+  durationMs: number;
+  /** Last lines of stdout and stderr (bounded). */
+  stdoutTail: string;
+  stderrTail: string;
+  /** "timed out after 30s", "exited with code 3 (…)", "passed". */
+  shortMessage: string;
+}
+
+/** A test case taken from another JUnit file (e.g. Rally's), normalised to what the Jenkins XSD allows. */
+export interface ExternalCase {
+  suite: string;
+  className: string;
+  name: string;
+  timeSeconds: number;
+  failure?: string;
+  error?: string;
+  skipped?: string;
+  systemOut?: string;
+}
+
+export interface DeployCheckResult {
+  workload: WorkloadRef;
+  ready: boolean;
+  message: string;
+  durationMs: number;
+}
+
+export type RunOutcome = 'passed' | 'verify-failed' | 'deploy-failed' | 'chaos-failed' | 'config-error' | 'interrupted';
+
+export interface CookieSummary {
+  name: string;
+  group: 'killpod' | 'nodeexec';
+  target: string;
+  stoppedReason: 'duration' | 'stopped' | 'aborted' | undefined;
+}
+
+/** The report object the CLI renders and `runPipeline` returns. Entries are the kill log. */
+export interface RunReport {
+  runId: string;
+  startedAt: number;
+  finishedAt: number;
+  dryRun: boolean;
+  seed: number;
+  server: string;
+  outcome: RunOutcome;
+  exitCode: number;
+  interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+  /** Recovery SLO in ms, if `--max-recovery` was given. */
+  maxRecoveryMs: number | undefined;
+  deployCheck: DeployCheckResult[];
+  cookies: CookieSummary[];
+  verification: VerifyResult | undefined;
+  externalCases: ExternalCase[];
+  entries: LogEntry[];
+  /** One line per reason the run did not pass. */
+  problems: string[];
+}
