@@ -1,0 +1,28 @@
+const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const bareSeconds = /^\d+(?:\.\d+)?$/;
+const withUnits = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+
+/**
+ * "500ms", "30s", "5m", "1h", "1m30s" or a bare number of seconds → milliseconds.
+ * Returns undefined for anything else, so callers can say what they expected.
+ */
+export function parseDuration(input: string | number): number | undefined {
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input * 1000) : undefined;
+  const text = input.trim();
+  if (bareSeconds.test(text)) return Math.round(Number(text) * 1000);
+  if (!withUnits.test(text)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(part)) total += Number(amount) * (unitMs[unit ?? 's'] ?? 0);
+  return Math.round(total);
+}
+
+/** Milliseconds → a short readable form: 1500 → "1.5s", 90000 → "1m30s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds ? `${seconds}s` : ''}`;
+}

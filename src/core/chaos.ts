@@ -1,0 +1,99 @@
+import type { Cookie, NodeExecCookie } from '../config/schema.js';
+import { describeCount } from '../config/fields.js';
+import type { Cluster } from '../kube/types.js';
+import type { KillLog } from '../log/entries.js';
+import type { Clock } from './clock.js';
+import type { Rng } from './rng.js';
+import { biteKillPod } from './cookies/killpod.js';
+import type { BiteContext, BiteOptions, KillRecord } from './cookies/context.js';
+import { anyOf, runTicks, type LoopEnd } from './scheduler.js';
+
+/** Runs a nodeexec cookie once (the original's semantics), writing `exec` entries. */
+export type NodeExecRunner = (cookie: NodeExecCookie, ctx: BiteContext) => Promise<void>;
+
+export interface ChaosDeps {
+  cluster: Cluster;
+  clock: Clock;
+  rng: Rng;
+  log: KillLog;
+  nodeExec?: NodeExecRunner | undefined;
+}
+
+export interface ChaosOptions extends BiteOptions {
+  /** Stop every cookie after this long (ms), whatever their own duration. */
+  chaosDurationMs?: number | undefined;
+  onKill?: ((kill: KillRecord) => void) | undefined;
+}
+
+export interface ChaosHandle {
+  /** Graceful: no new tick starts; resolves once the ticks in flight have finished. */
+  stop(): Promise<void>;
+  /** Resolves when every cookie has ended by itself, by `stop()` or by the abort signal. */
+  done: Promise<void>;
+}
+
+/** Starts every cookie on its own timer loop in the background. */
+export function startChaos(
+  cookies: readonly Cookie[],
+  deps: ChaosDeps,
+  options: ChaosOptions,
+  { signal }: { signal?: AbortSignal } = {},
+): ChaosHandle {
+  const stopper = new AbortController();
+  const window = options.chaosDurationMs;
+  const ctx: BiteContext = { ...deps, options, signal, onKill: options.onKill };
+  const done = Promise.all(cookies.map((cookie) => runCookie(cookie, ctx, deps, window, stopper.signal, signal))).then(
+    () => undefined,
+  );
+  return {
+    stop: async () => {
+      stopper.abort();
+      await done;
+    },
+    done,
+  };
+}
+
+async function runCookie(
+  cookie: Cookie,
+  ctx: BiteContext,
+  deps: ChaosDeps,
+  window: number | undefined,
+  stop: AbortSignal,
+  abort: AbortSignal | undefined,
+): Promise<void> {
+  const counts = { bites: 0, skips: 0, errors: 0 };
+  const unsubscribe = deps.log.subscribe((entry) => {
+    if (!('cookie' in entry) || entry.cookie !== cookie.name) return;
+    if (entry.kind === 'bite') counts.bites++;
+    else if (entry.kind === 'skip') counts.skips++;
+    else if (entry.kind === 'error') counts.errors++;
+  });
+  let reason: LoopEnd;
+  if (cookie.group === 'nodeexec') {
+    deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'nodeexec', target: describeNodeTarget(cookie), intervalMs: 0, durationMs: 0, dryRun: ctx.options.dryRun });
+    reason = await runNodeExec(cookie, ctx, deps, anyOf(stop, abort).signal);
+  } else {
+    const durations = [cookie.durationMs, window ?? 0].filter((d) => d > 0);
+    const durationMs = durations.length ? Math.min(...durations) : 0;
+    const target = `${describeCount(cookie.count)} of ${cookie.workload ? `${cookie.kind}/${cookie.workload}` : `a random ${cookie.kind}`} in ${cookie.namespace}`;
+    deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'killpod', target, intervalMs: cookie.intervalMs, durationMs, dryRun: ctx.options.dryRun });
+    reason = await runTicks((n) => biteKillPod(cookie, n, ctx), deps.clock, { intervalMs: cookie.intervalMs, durationMs, stop, abort });
+  }
+  unsubscribe();
+  deps.log.append({ kind: 'cookie-stop', cookie: cookie.name, reason, ...counts });
+}
+
+async function runNodeExec(cookie: NodeExecCookie, ctx: BiteContext, deps: ChaosDeps, signal: AbortSignal): Promise<LoopEnd> {
+  if (!deps.nodeExec) {
+    deps.log.append({ kind: 'error', cookie: cookie.name, code: 'usage', message: 'nodeexec cookies need the exec worker DaemonSet; run them with `cookiemonster serve` or a nodeexec-enabled run' });
+    return 'duration';
+  }
+  await deps.nodeExec(cookie, { ...ctx, signal });
+  return signal.aborted ? 'stopped' : 'duration';
+}
+
+export function describeNodeTarget(cookie: NodeExecCookie): string {
+  const t = cookie.target;
+  return t.kind === 'all' ? 'all nodes' : t.kind === 'random' ? 'a random node' : `node ${t.name}`;
+}

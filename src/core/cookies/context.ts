@@ -1,0 +1,39 @@
+import type { Cluster, Pod, PodRef, Workload } from '../../kube/types.js';
+import type { KillLog, KillMode } from '../../log/entries.js';
+import type { Clock } from '../clock.js';
+import type { Rng } from '../rng.js';
+
+/** Run-wide choices that cookie files may refine. */
+export interface BiteOptions {
+  dryRun: boolean;
+  /** Used when the cookie names no mode. */
+  mode: KillMode;
+  /** Used when the cookie names no grace period; undefined = the pod's own. */
+  gracePeriodSeconds: number | undefined;
+  /** Overrides every cookie's `safety.allowKubeSystem` when true. */
+  allowKubeSystem: boolean;
+  /** How many DELETE/evict calls of one tick may be in flight at once. */
+  concurrency: number;
+  /** The pod this process runs in, never killed. */
+  self: { namespace: string; name: string } | undefined;
+}
+
+/** A pod we really killed (not in dry-run): what recovery tracking needs. */
+export interface KillRecord {
+  cookie: string;
+  pod: PodRef;
+  workload: Workload;
+  at: number;
+}
+
+export interface BiteContext {
+  cluster: Cluster;
+  clock: Clock;
+  rng: Rng;
+  log: KillLog;
+  options: BiteOptions;
+  signal?: AbortSignal | undefined;
+  onKill?: ((kill: KillRecord) => void) | undefined;
+}
+
+export type { Pod };
