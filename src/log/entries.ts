@@ -19,7 +19,7 @@ export type KillMode = 'delete' | 'evict';
 /** One entry of the kill log: a union on `kind`; every output (text, JSON lines, JUnit, REST) reads these. */
 export type LogEntry =
   | { kind: 'run-start'; at: number; runId: string; dryRun: boolean; seed: number; server: string }
-  | { kind: 'deploy-check'; at: number; workload: WorkloadRef; ready: boolean; message: string }
+  | { kind: 'deploy-check'; at: number; name: string; ready: boolean; message: string }
   | {
       kind: 'cookie-start';
       at: number;

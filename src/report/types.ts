@@ -32,7 +32,10 @@ export interface ExternalCase {
 }
 
 export interface DeployCheckResult {
-  workload: WorkloadRef;
+  /** "deployment/openstack/keystone", or "helm/openstack/openstack" for a Helm release itself. */
+  name: string;
+  /** undefined for a Helm release's own record. */
+  workload: WorkloadRef | undefined;
   ready: boolean;
   message: string;
   durationMs: number;

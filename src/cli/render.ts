@@ -1,0 +1,29 @@
+import { formatDuration } from '../config/duration.js';
+import { entriesOf } from '../log/entries.js';
+import type { RunReport } from '../report/types.js';
+
+/** The short human summary printed at the end of a run. */
+export function renderSummary(report: RunReport, files: { junit: string; killLog: string }): string {
+  const bites = entriesOf(report.entries, 'bite');
+  const recoveries = entriesOf(report.entries, 'recovery');
+  const times = recoveries.flatMap((r) => (r.recovered && r.recoveredMs !== undefined ? [r.recoveredMs] : [])).sort((a, b) => a - b);
+  const lines = [
+    '',
+    `== cookiemonster ${report.outcome.toUpperCase()} (exit ${report.exitCode}) ==`,
+    `run ${report.runId}, seed ${report.seed}${report.dryRun ? ', dry run' : ''}, ${formatDuration(report.finishedAt - report.startedAt)}`,
+    `deploy check: ${report.deployCheck.filter((r) => r.ready).length}/${report.deployCheck.length} ready`,
+    `kills: ${bites.length}${report.dryRun ? ' (dry run, nothing deleted)' : ''}, skipped ticks: ${entriesOf(report.entries, 'skip').length}, errors: ${entriesOf(report.entries, 'error').length}`,
+  ];
+  if (recoveries.length > 0) {
+    const unrecovered = recoveries.filter((r) => !r.recovered).length;
+    const median = times[Math.floor((times.length - 1) / 2)];
+    const max = times[times.length - 1];
+    lines.push(
+      `recovery: ${times.length}/${recoveries.length} recovered${median === undefined ? '' : `, median ${formatDuration(median)}, max ${formatDuration(max ?? 0)}`}${unrecovered ? `, ${unrecovered} unrecovered` : ''}${report.maxRecoveryMs ? ` (SLO ${formatDuration(report.maxRecoveryMs)})` : ''}`,
+    );
+  }
+  if (report.verification) lines.push(`verification: ${report.verification.shortMessage} in ${formatDuration(report.verification.durationMs)}`);
+  for (const problem of report.problems) lines.push(`  ✗ ${problem}`);
+  lines.push(`reports: ${files.junit}, ${files.killLog}`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,99 @@
+import { resolve } from 'node:path';
+import { createCiOutput, detectCi, shouldUseColor, type CiKind } from '../ci/output.js';
+import { renderStepSummary } from '../ci/summary.js';
+import type { Cookie } from '../config/schema.js';
+import { systemClock } from '../core/clock.js';
+import { parseCheckTarget, type CheckTarget } from '../core/deploy-check.js';
+import { executePipeline, type Phase } from '../core/pipeline.js';
+import { randomSeed, seededRng } from '../core/rng.js';
+import type { Cluster } from '../kube/types.js';
+import { createKillLog, entriesOf } from '../log/entries.js';
+import { formatEntry, toJsonLine } from '../log/format.js';
+import { toJUnitXml } from '../report/junit.js';
+import type { RunReport } from '../report/types.js';
+import { writeFileAtomic } from '../report/write-atomic.js';
+import type { CliIo } from './io.js';
+import { renderSummary } from './render.js';
+import type { RunFlags } from './run-options.js';
+import { buildVerification } from './verification.js';
+
+const phaseTitles: Record<Phase, string> = {
+  'deploy-check': 'Deploy check',
+  chaos: 'Chaos',
+  verification: 'Verification',
+  recovery: 'Recovery',
+};
+
+/** Everything `run` and `demo` share once they have a cluster and cookies: pipeline, live log, reports, exit code. */
+export async function runSession(flags: RunFlags, cookies: Cookie[], cluster: Cluster, io: CliIo): Promise<{ report: RunReport; exitCode: number }> {
+  const clock = systemClock;
+  const seed = flags.seed ?? randomSeed();
+  const log = createKillLog(clock);
+  const kind: CiKind = flags.ci === 'auto' ? detectCi(io.env) : flags.ci;
+  const ci = createCiOutput({ kind, env: io.env, write: io.stdout, clock, color: flags.color ?? shouldUseColor(io.env, io.isTTY) });
+  log.subscribe((entry) => {
+    if (flags['log-format'] === 'json') return io.stdout(`${toJsonLine(entry)}\n`);
+    const line = formatEntry(entry, flags['log-format']);
+    if (line !== undefined) io.stdout(`${line}\n`);
+    if (entry.kind === 'error') ci.error(line ?? entry.message, { title: entry.cookie ? `cookie ${entry.cookie}` : 'cookiemonster' });
+    if (entry.kind === 'recovery' && !entry.recovered) ci.warning(line ?? '', { title: 'unrecovered workload' });
+  });
+  const checks: CheckTarget[] = [
+    ...flags.check.map(parseCheckTarget),
+    ...flags['helm-release'].map((text): CheckTarget => {
+      const [a, b] = text.split('/');
+      return b ? { type: 'helm', namespace: a ?? '', release: b } : { type: 'helm', namespace: cluster.defaultNamespace, release: text };
+    }),
+  ];
+  const self = io.env['POD_NAME'] && io.env['POD_NAMESPACE'] ? { name: io.env['POD_NAME'], namespace: io.env['POD_NAMESPACE'] } : undefined;
+  const report = await executePipeline(
+    {
+      cookies,
+      checks,
+      skipDeployCheck: flags['skip-deploy-check'],
+      readyTimeoutMs: flags['ready-timeout'],
+      chaosDurationMs: flags['chaos-duration'],
+      maxRecoveryMs: flags['max-recovery'],
+      recoveryTimeoutMs: flags['recovery-timeout'] ?? flags['max-recovery'] ?? 120_000,
+      seed,
+      bite: {
+        dryRun: flags['dry-run'],
+        mode: flags.mode,
+        gracePeriodSeconds: flags['grace-period'] === undefined ? undefined : Math.round(flags['grace-period'] / 1000),
+        allowKubeSystem: flags['allow-kube-system'],
+        concurrency: flags.concurrency,
+        self,
+      },
+    },
+    {
+      cluster,
+      clock,
+      rng: seededRng(seed),
+      log,
+      verification: buildVerification(flags, {
+        clock,
+        cwd: io.cwd,
+        env: io.env,
+        onLine: (stream, line) => (stream === 'stdout' ? io.stdout : io.stderr)(`[verify] ${line}\n`),
+      }),
+      onPhase: (phase, state) => (state === 'start' ? ci.startPhase(phase, phaseTitles[phase]) : ci.endPhase(phase)),
+      onProgress: (message) => io.stdout(`${message}\n`),
+    },
+    { signal: io.signal, interruptSignal: io.interruptSignal },
+  );
+  const junitPath = resolve(io.cwd, flags.junit);
+  const killLogPath = resolve(io.cwd, flags['kill-log']);
+  await writeFileAtomic(junitPath, toJUnitXml(report));
+  await writeFileAtomic(killLogPath, report.entries.map((e) => `${toJsonLine(e)}\n`).join(''));
+  io.stdout(renderSummary(report, { junit: flags.junit, killLog: flags['kill-log'] }));
+  if (report.exitCode !== 0) ci.error(report.problems[0] ?? report.outcome, { title: `chaos test ${report.outcome}` });
+  await ci.summary(renderStepSummary(report));
+  await ci.setOutputs({
+    junit: junitPath,
+    'kill-log': killLogPath,
+    kills: String(entriesOf(report.entries, 'bite').length),
+    verdict: report.outcome,
+    'exit-code': String(report.exitCode),
+  });
+  return { report, exitCode: report.exitCode };
+}

@@ -1,0 +1,51 @@
+import { formatDuration } from '../config/duration.js';
+import { ExitCode } from '../exit-codes.js';
+import { entriesOf, type LogEntry } from '../log/entries.js';
+import type { DeployCheckResult, RunOutcome, VerifyResult } from '../report/types.js';
+
+export interface OutcomeInput {
+  interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+  deployCheck: DeployCheckResult[];
+  /** A cluster error that stopped the run before chaos (unreachable, forbidden…). */
+  fatal: string | undefined;
+  verification: VerifyResult | undefined;
+  entries: readonly LogEntry[];
+  maxRecoveryMs: number | undefined;
+}
+
+/**
+ * Every reason the run did not pass, and the verdict. When several apply, the first of these wins:
+ * interrupted (130/143) › deploy check or cluster (3) › verification (1) › chaos (4) › passed (0).
+ */
+export function decideOutcome(input: OutcomeInput): { outcome: RunOutcome; exitCode: number; problems: string[] } {
+  const deployProblems = input.deployCheck.filter((r) => !r.ready).map((r) => `not ready: ${r.name}: ${r.message}`);
+  if (input.fatal) deployProblems.push(input.fatal);
+  const verifyProblems = input.verification?.failed ? [`verification failed: ${input.verification.shortMessage}`] : [];
+  const chaosProblems = chaosFailures(input.entries, input.maxRecoveryMs);
+  const problems = [...deployProblems, ...verifyProblems, ...chaosProblems];
+  if (input.interrupted) {
+    const exitCode = input.interrupted === 'SIGINT' ? ExitCode.interruptedInt : ExitCode.interruptedTerm;
+    return { outcome: 'interrupted', exitCode, problems: [`interrupted by ${input.interrupted}`, ...problems] };
+  }
+  if (deployProblems.length > 0) return { outcome: 'deploy-failed', exitCode: ExitCode.cluster, problems };
+  if (verifyProblems.length > 0) return { outcome: 'verify-failed', exitCode: ExitCode.verifyFailed, problems };
+  if (chaosProblems.length > 0) return { outcome: 'chaos-failed', exitCode: ExitCode.chaosFailed, problems };
+  return { outcome: 'passed', exitCode: ExitCode.passed, problems };
+}
+
+/** Cookie errors, unrecovered workloads and recoveries slower than the SLO. */
+export function chaosFailures(entries: readonly LogEntry[], maxRecoveryMs: number | undefined): string[] {
+  const problems: string[] = [];
+  for (const e of entriesOf(entries, 'error')) problems.push(`${e.cookie ? `cookie ${e.cookie}: ` : ''}${e.message}`);
+  for (const e of entriesOf(entries, 'recovery')) {
+    const what = `${e.workload.kind}/${e.workload.namespace}/${e.workload.name} after pod ${e.pod.name} was killed`;
+    if (!e.recovered) problems.push(`unrecovered: ${what}`);
+    else if (maxRecoveryMs !== undefined && (e.recoveredMs ?? 0) > maxRecoveryMs) {
+      problems.push(`slow recovery: ${what}: ${formatDuration(e.recoveredMs ?? 0)}, over the ${formatDuration(maxRecoveryMs)} SLO`);
+    }
+  }
+  for (const e of entriesOf(entries, 'exec')) {
+    if (e.exitCode !== 0) problems.push(`cookie ${e.cookie}: node ${e.node}: ${e.command.join(' ')} exited with ${e.exitCode}`);
+  }
+  return problems;
+}

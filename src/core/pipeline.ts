@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { Cookie } from '../config/schema.js';
+import { describeError, isCookieError } from '../errors.js';
+import type { Cluster } from '../kube/types.js';
+import { entriesOf, type KillLog } from '../log/entries.js';
+import type { DeployCheckResult, ExternalCase, RunReport, VerifyResult } from '../report/types.js';
+import { startChaos, type NodeExecRunner } from './chaos.js';
+import type { Clock } from './clock.js';
+import type { BiteOptions } from './cookies/context.js';
+import { checkDeployments, type CheckTarget } from './deploy-check.js';
+import { decideOutcome } from './outcome.js';
+import { createRecoveryTracker } from './recovery.js';
+import type { Rng } from './rng.js';
+
+export type Phase = 'deploy-check' | 'chaos' | 'verification' | 'recovery';
+
+export interface PipelineOptions {
+  cookies: Cookie[];
+  /** Extra deploy-check targets; the cookies' own workloads are always checked. */
+  checks: CheckTarget[];
+  skipDeployCheck: boolean;
+  readyTimeoutMs: number;
+  chaosDurationMs: number | undefined;
+  maxRecoveryMs: number | undefined;
+  recoveryTimeoutMs: number;
+  seed: number;
+  bite: BiteOptions;
+  pollMs?: number;
+}
+
+/** The verification step: a command, the Rally preset, or anything that yields one result shape. */
+export interface Verification {
+  command: string[];
+  run(signal: AbortSignal): Promise<{ result: VerifyResult; externalCases: ExternalCase[] }>;
+}
+
+export interface PipelineDeps {
+  cluster: Cluster;
+  clock: Clock;
+  rng: Rng;
+  log: KillLog;
+  verification: Verification | undefined;
+  nodeExec?: NodeExecRunner | undefined;
+  onPhase?: ((phase: Phase, state: 'start' | 'end') => void) | undefined;
+  onProgress?: ((message: string) => void) | undefined;
+}
+
+export interface PipelineControl {
+  signal?: AbortSignal | undefined;
+  interruptSignal?: (() => 'SIGINT' | 'SIGTERM' | undefined) | undefined;
+}
+
+/**
+ * Deploy check → cookies in the background → verification → stop → recovery → report.
+ * Never throws for what happens in the cluster: every failure ends up in the returned report.
+ */
+export async function executePipeline(options: PipelineOptions, deps: PipelineDeps, control: PipelineControl = {}): Promise<RunReport> {
+  const { clock, log } = deps;
+  const signal = control.signal ?? new AbortController().signal;
+  const startedAt = clock.now();
+  const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  log.append({ kind: 'run-start', runId, dryRun: options.bite.dryRun, seed: options.seed, server: deps.cluster.server });
+  let deployCheck: DeployCheckResult[] = [];
+  let fatal: string | undefined;
+  let verification: VerifyResult | undefined;
+  let externalCases: ExternalCase[] = [];
+
+  const phase = async <T>(name: Phase, body: () => Promise<T>): Promise<T> => {
+    deps.onPhase?.(name, 'start');
+    try {
+      return await body();
+    } finally {
+      deps.onPhase?.(name, 'end');
+    }
+  };
+
+  try {
+    if (!options.skipDeployCheck) {
+      deployCheck = await phase('deploy-check', () =>
+        checkDeployments([...options.checks, ...cookieTargets(options.cookies)], deps, {
+          timeoutMs: options.readyTimeoutMs,
+          pollMs: options.pollMs ?? 1000,
+          onProgress: deps.onProgress,
+          signal,
+        }),
+      );
+      for (const r of deployCheck) log.append({ kind: 'deploy-check', name: r.name, ready: r.ready, message: r.message });
+    }
+    if (deployCheck.every((r) => r.ready) && !signal.aborted) {
+      ({ verification, externalCases } = await chaosWindow(options, deps, signal, phase));
+    }
+  } catch (error) {
+    if (!signal.aborted) fatal = isCookieError(error) ? describeError(error) : `internal error: ${describeError(error)}`;
+  }
+
+  const interrupted = signal.aborted ? (control.interruptSignal?.() ?? 'SIGTERM') : undefined;
+  const entries = [...log.entries()];
+  const verdict = decideOutcome({ interrupted, deployCheck, fatal, verification, entries, maxRecoveryMs: options.maxRecoveryMs });
+  const end = log.append({ kind: 'run-end', outcome: verdict.outcome, exitCode: verdict.exitCode });
+  return {
+    runId,
+    startedAt,
+    finishedAt: end.at,
+    dryRun: options.bite.dryRun,
+    seed: options.seed,
+    server: deps.cluster.server,
+    ...verdict,
+    interrupted,
+    maxRecoveryMs: options.maxRecoveryMs,
+    deployCheck,
+    cookies: options.cookies.map((cookie) => {
+      const stop = entriesOf(log.entries(), 'cookie-stop').find((e) => e.cookie === cookie.name);
+      const start = entriesOf(log.entries(), 'cookie-start').find((e) => e.cookie === cookie.name);
+      return { name: cookie.name, group: cookie.group, target: start?.target ?? '', stoppedReason: stop?.reason };
+    }),
+    verification,
+    externalCases,
+    entries: [...log.entries()],
+  };
+}
+
+async function chaosWindow(
+  options: PipelineOptions,
+  deps: PipelineDeps,
+  signal: AbortSignal,
+  phase: <T>(name: Phase, body: () => Promise<T>) => Promise<T>,
+): Promise<{ verification: VerifyResult | undefined; externalCases: ExternalCase[] }> {
+  const tracker = createRecoveryTracker(deps, { pollMs: options.pollMs ?? 500 });
+  deps.onPhase?.('chaos', 'start');
+  const chaos = startChaos(options.cookies, deps, { ...options.bite, chaosDurationMs: options.chaosDurationMs, onKill: (k) => tracker.track(k) }, { signal });
+  let outcome: Awaited<ReturnType<Verification['run']>> | undefined;
+  try {
+    if (deps.verification) {
+      const verification = deps.verification;
+      deps.log.append({ kind: 'verify-start', command: verification.command });
+      outcome = await phase('verification', () => verification.run(signal));
+      const r = outcome.result;
+      deps.log.append({ kind: 'verify-end', exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, cancelled: r.cancelled, durationMs: r.durationMs });
+    } else {
+      await chaos.done;
+    }
+  } finally {
+    await chaos.stop();
+    deps.onPhase?.('chaos', 'end');
+  }
+  if (signal.aborted) tracker.abandon();
+  else await phase('recovery', () => tracker.settle(options.recoveryTimeoutMs, signal));
+  return { verification: outcome?.result, externalCases: outcome?.externalCases ?? [] };
+}
+
+/** Named cookies check their workload; random ones every workload of their kind in their namespace. */
+export function cookieTargets(cookies: readonly Cookie[]): CheckTarget[] {
+  return cookies.flatMap((c): CheckTarget[] => {
+    if (c.group !== 'killpod') return [];
+    return c.workload
+      ? [{ type: 'workload', ref: { kind: c.kind, namespace: c.namespace, name: c.workload } }]
+      : [{ type: 'kind', namespace: c.namespace, kind: c.kind }];
+  });
+}

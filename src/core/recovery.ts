@@ -1,0 +1,116 @@
+import { describeError } from '../errors.js';
+import type { Cluster, Pod, Workload } from '../kube/types.js';
+import type { KillLog } from '../log/entries.js';
+import type { Clock } from './clock.js';
+import type { KillRecord } from './cookies/context.js';
+
+interface Pending extends KillRecord {
+  replacementMs: number | undefined;
+}
+
+export interface RecoveryTracker {
+  /** Starts timing a real kill (dry-run kills are never tracked). */
+  track(kill: KillRecord): void;
+  /** Keeps polling until every tracked kill has recovered or `timeoutMs` has passed; unrecovered ones are logged. */
+  settle(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Stops polling at once (interrupt); pending kills are logged as unrecovered. */
+  abandon(): void;
+}
+
+/**
+ * Measures, by polling every `pollMs` (one GET of the workload and one LIST of its pods per workload with pending
+ * kills), how long each kill takes until a replacement pod exists and until the workload is back to its
+ * pre-kill availability.
+ */
+export function createRecoveryTracker(
+  deps: { cluster: Cluster; clock: Clock; log: KillLog },
+  { pollMs = 500 }: { pollMs?: number } = {},
+): RecoveryTracker {
+  const pending: Pending[] = [];
+  const stopper = new AbortController();
+  const reported = new Set<string>();
+  let deadline = Number.POSITIVE_INFINITY;
+  let loop: Promise<void> | undefined;
+
+  const pollWorkload = async (kills: Pending[]): Promise<void> => {
+    const first = kills[0] as Pending;
+    try {
+      const workload = await deps.cluster.getWorkload(first.workload, { signal: stopper.signal });
+      const pods = workload ? await deps.cluster.listPods(workload.namespace, workload.selector, { signal: stopper.signal }) : [];
+      for (const kill of kills) update(kill, workload, pods);
+    } catch (error) {
+      if (stopper.signal.aborted) return;
+      const message = `recovery check of ${first.workload.kind}/${first.workload.name}: ${describeError(error)}`;
+      if (!reported.has(message)) deps.log.append({ kind: 'error', cookie: first.cookie, code: 'server-error', message });
+      reported.add(message);
+    }
+  };
+
+  const update = (kill: Pending, workload: Workload | undefined, pods: Pod[]): void => {
+    const now = deps.clock.now();
+    const killSecond = Math.floor(kill.at / 1000) * 1000;
+    const victimGone = !pods.some((p) => p.uid === kill.pod.uid && !p.deleting);
+    const replaced = pods.some((p) => p.uid !== kill.pod.uid && !p.deleting && (p.createdAt ?? 0) >= killSecond);
+    if (kill.replacementMs === undefined && replaced) kill.replacementMs = now - kill.at;
+    if (workload && victimGone && workload.available >= kill.workload.available) finish(kill, now - kill.at, true);
+  };
+
+  const finish = (kill: Pending, recoveredMs: number | undefined, recovered: boolean): void => {
+    pending.splice(pending.indexOf(kill), 1);
+    const { kind, namespace, name } = kill.workload;
+    deps.log.append({
+      kind: 'recovery',
+      cookie: kill.cookie,
+      pod: kill.pod,
+      workload: { kind, namespace, name },
+      method: 'poll',
+      replacementMs: kill.replacementMs,
+      recoveredMs,
+      recovered,
+    });
+  };
+
+  const giveUp = (): void => {
+    for (const kill of [...pending]) finish(kill, undefined, false);
+  };
+
+  const runLoop = async (): Promise<void> => {
+    while (pending.length > 0 && !stopper.signal.aborted) {
+      await Promise.all([...groupByWorkload(pending).values()].map(pollWorkload));
+      const now = deps.clock.now();
+      if (pending.length === 0) return;
+      if (now >= deadline) return giveUp();
+      await deps.clock.sleep(Math.min(pollMs, deadline - now), stopper.signal).catch(() => undefined);
+    }
+  };
+
+  return {
+    track(kill) {
+      pending.push({ ...kill, replacementMs: undefined });
+      loop ??= runLoop().finally(() => {
+        loop = undefined;
+      });
+    },
+    async settle(timeoutMs, signal) {
+      deadline = deps.clock.now() + timeoutMs;
+      const onAbort = (): void => stopper.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      await loop;
+      signal?.removeEventListener('abort', onAbort);
+      giveUp();
+    },
+    abandon() {
+      stopper.abort();
+      giveUp();
+    },
+  };
+}
+
+function groupByWorkload(kills: readonly Pending[]): Map<string, Pending[]> {
+  const groups = new Map<string, Pending[]>();
+  for (const kill of kills) {
+    const key = `${kill.workload.kind}/${kill.workload.namespace}/${kill.workload.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), kill]);
+  }
+  return groups;
+}
