@@ -63,7 +63,8 @@ export function parseCount(value: unknown): Count | undefined {
   return percent ? { mode: 'percent', percent: p } : { mode: 'max-percent', percent: p };
 }
 
-export const countField = z.unknown().transform((value, ctx) => {
+/** Absent = one pod per tick. `.optional()` before the transform lets a missing key reach it (zod 4). */
+export const countField = z.unknown().optional().transform((value, ctx) => {
   const count = value === undefined ? { mode: 'fixed' as const, n: 1 } : parseCount(value);
   if (!count) {
     ctx.addIssue({ code: 'custom', message: expected(countWhat)({ input: value }), input: value });

@@ -50,13 +50,22 @@ export function fromNodeExecFile(name: string, source: string, file: NodeExecFil
   };
 }
 
-/** Generation 2: one cookie per namespace resource, sharing interval, duration and slack. */
+/**
+ * Generation 2: one cookie per namespace resource, sharing interval, duration and slack, named
+ * `NAMESPACE-KIND-NAME` (`random` for an unnamed one); a repeated name gets `-2`, `-3`, … so every cookie stays addressable.
+ */
 export function fromConfigYaml(source: string, file: ConfigYaml): Cookie[] {
+  const seen = new Map<string, number>();
+  const uniqueName = (base: string): string => {
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  };
   return file.namespace.flatMap((ns) =>
     ns.resource.map(
       (resource): KillPodCookie => ({
         group: 'killpod',
-        name: `${ns.name}-${resource.kind}-${resource.name ? resource.name : 'random'}`,
+        name: uniqueName(`${ns.name}-${resource.kind}-${resource.name ? resource.name : 'random'}`),
         source,
         kind: resource.kind,
         namespace: ns.name,

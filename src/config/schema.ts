@@ -40,65 +40,88 @@ const regexField = z.string({ error: expected('a regular expression') }).refine(
  * A killpod cookie file: the original generation-1 fields, all accepted unchanged, plus our extensions.
  * `target` and `duration` are honoured (the original ignored them).
  */
-export const killPodFileSchema = z.strictObject({
-  name: z.string({ error: expected('a workload name, or "" for a random one') }).nullish(),
-  kind: workloadKind,
-  namespace: dnsLabel,
-  target: countField,
-  interval: durationField('a positive number of seconds', { min: 1 }),
-  duration: durationField('a number of seconds ≥ 0 (0 = until stopped)').optional(),
-  slack: flag('true or false').default(false),
-  fatal: flag('true or false').default(false),
-  mode: z.enum(['delete', 'evict'], { error: expected('"delete" or "evict"') }).optional(),
-  gracePeriod: durationField('a number of seconds ≥ 0').optional(),
-  selector: z.string({ error: expected('a label selector like "app=api,tier!=db"') }).optional(),
-  annotations: z.record(z.string(), z.string(), { error: expected('an object of annotation: value') }).optional(),
-  podNamePattern: regexField.optional(),
-  minPodAge: durationField('a duration like "5m"').optional(),
-  events: flag('true or false').default(false),
-  safety: safetySchema.default({ minAvailable: 2, quorum: false, allowKubeSystem: false }),
-});
+export const killPodFileSchema = z.strictObject(
+  {
+    name: z.string({ error: expected('a workload name, or "" for a random one') }).nullish(),
+    kind: workloadKind,
+    namespace: dnsLabel,
+    target: countField,
+    interval: durationField('a positive number of seconds', { min: 1 }),
+    duration: durationField('a number of seconds ≥ 0 (0 = until stopped)').optional(),
+    slack: flag('true or false').default(false),
+    fatal: flag('true or false').default(false),
+    mode: z.enum(['delete', 'evict'], { error: expected('"delete" or "evict"') }).optional(),
+    gracePeriod: durationField('a number of seconds ≥ 0').optional(),
+    selector: z.string({ error: expected('a label selector like "app=api,tier!=db"') }).optional(),
+    annotations: z
+      .record(z.string(), z.string({ error: expected('an annotation value (a string)') }), {
+        error: expected('an object of annotation: value'),
+      })
+      .optional(),
+    podNamePattern: regexField.optional(),
+    minPodAge: durationField('a duration like "5m"').optional(),
+    events: flag('true or false').default(false),
+    safety: safetySchema.default({ minAvailable: 2, quorum: false, allowKubeSystem: false }),
+  },
+  { error: expected('a JSON object like {"kind": "deployment", "namespace": "openstack", "interval": 30}') },
+);
 
-const commandSchema = z.strictObject({
-  command: z.string({ error: expected('a command name') }).min(1, { error: expected('a command name') }),
-  parameters: z.array(z.string({ error: expected('a string') }), { error: expected('a list of strings') }).nullish(),
-});
+const commandSchema = z.strictObject(
+  {
+    command: z.string({ error: expected('a command name') }).min(1, { error: expected('a command name') }),
+    parameters: z.array(z.string({ error: expected('a string') }), { error: expected('a list of strings') }).nullish(),
+  },
+  { error: expected('an object like {"command": "ps", "parameters": ["aux"]}') },
+);
 
 /** A nodeexec cookie file (generation 1): `target` "" = a random node, "all" = every node, else a node name. */
-export const nodeExecFileSchema = z.strictObject({
-  name: z.string().nullish(),
-  target: z.string({ error: expected('"", "all" or a node name') }).nullish(),
-  commands: z
-    .array(commandSchema, { error: expected('a list of {command, parameters}') })
-    .min(1, { error: expected('at least one command') }),
-  slack: flag('true or false').default(false),
-  fatal: flag('true or false').default(false),
-});
+export const nodeExecFileSchema = z.strictObject(
+  {
+    name: z.string({ error: expected('a job name (a string)') }).nullish(),
+    target: z.string({ error: expected('"", "all" or a node name') }).nullish(),
+    commands: z
+      .array(commandSchema, { error: expected('a list of {command, parameters}') })
+      .min(1, { error: expected('at least one command') }),
+    slack: flag('true or false').default(false),
+    fatal: flag('true or false').default(false),
+  },
+  { error: expected('a JSON object like {"target": "all", "commands": [{"command": "uptime"}]}') },
+);
 
-/** Generation 2 `config.yaml`. Keys are matched case-insensitively, as viper did. */
-export const configYamlSchema = z.object({
-  namespace: z
-    .array(
-      z.object({
-        name: dnsLabel,
-        resource: z
-          .array(
-            z.object({
-              kind: workloadKind,
-              name: z.string({ error: expected('a workload name, or empty for a random one') }).nullish(),
-              target: countField,
-            }),
-            { error: expected('a list of {kind, name, target}') },
-          )
-          .min(1, { error: expected('at least one resource') }),
-      }),
-      { error: expected('a list of {name, resource}') },
-    )
-    .min(1, { error: expected('at least one namespace') }),
-  interval: durationField('a positive number of seconds', { min: 1 }),
-  duration: durationField('a number of seconds ≥ 0 (0 = until stopped)').optional(),
-  slack: flag('true or false').default(false),
-});
+const configResourceSchema = z.strictObject(
+  {
+    kind: workloadKind,
+    name: z.string({ error: expected('a workload name, or empty for a random one') }).nullish(),
+    target: countField,
+  },
+  { error: expected('a resource like {kind: deployment, name: keystone, target: 1}') },
+);
+
+const configNamespaceSchema = z.strictObject(
+  {
+    name: dnsLabel,
+    resource: z
+      .array(configResourceSchema, { error: expected('a list of {kind, name, target}') })
+      .min(1, { error: expected('at least one resource') }),
+  },
+  { error: expected('a namespace like {name: openstack, resource: [...]}') },
+);
+
+/**
+ * Generation 2 `config.yaml`. Keys are matched case-insensitively, as viper did; unlike viper, an unknown key is an
+ * error, so a typo like `intreval` is named instead of silently ignored.
+ */
+export const configYamlSchema = z.strictObject(
+  {
+    namespace: z
+      .array(configNamespaceSchema, { error: expected('a list of {name, resource}') })
+      .min(1, { error: expected('at least one namespace') }),
+    interval: durationField('a positive number of seconds', { min: 1 }),
+    duration: durationField('a number of seconds ≥ 0 (0 = until stopped)').optional(),
+    slack: flag('true or false').default(false),
+  },
+  { error: expected('a YAML mapping with namespace, interval, duration and slack') },
+);
 
 export interface SafetyRules {
   /** The original rule: a tick needs at least this many available pods (default 2). */

@@ -3,7 +3,8 @@ import { describeCount } from '../config/fields.js';
 import type { Cluster } from '../kube/types.js';
 import type { KillLog } from '../log/entries.js';
 import type { Clock } from './clock.js';
-import type { Rng } from './rng.js';
+import { CookieError, describeError, isCookieError } from '../errors.js';
+import { forkRng, type Rng } from './rng.js';
 import { biteKillPod } from './cookies/killpod.js';
 import type { BiteContext, BiteOptions, KillRecord } from './cookies/context.js';
 import { anyOf, runTicks, type LoopEnd } from './scheduler.js';
@@ -41,10 +42,10 @@ export function startChaos(
 ): ChaosHandle {
   const stopper = new AbortController();
   const window = options.chaosDurationMs;
-  const ctx: BiteContext = { ...deps, options, signal, onKill: options.onKill };
-  const done = Promise.all(cookies.map((cookie) => runCookie(cookie, ctx, deps, window, stopper.signal, signal))).then(
-    () => undefined,
-  );
+  const contexts = cookies.map((): BiteContext => ({ ...deps, rng: forkRng(deps.rng), options, signal, onKill: options.onKill }));
+  const done = Promise.all(
+    cookies.map((cookie, i) => runCookie(cookie, contexts[i] as BiteContext, deps, window, stopper.signal, signal)),
+  ).then(() => undefined);
   return {
     stop: async () => {
       stopper.abort();
@@ -69,28 +70,47 @@ async function runCookie(
     else if (entry.kind === 'skip') counts.skips++;
     else if (entry.kind === 'error') counts.errors++;
   });
-  let reason: LoopEnd;
-  if (cookie.group === 'nodeexec') {
-    deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'nodeexec', target: describeNodeTarget(cookie), intervalMs: 0, durationMs: 0, dryRun: ctx.options.dryRun });
-    reason = await runNodeExec(cookie, ctx, deps, anyOf(stop, abort).signal);
-  } else {
-    const durations = [cookie.durationMs, window ?? 0].filter((d) => d > 0);
-    const durationMs = durations.length ? Math.min(...durations) : 0;
-    const target = `${describeCount(cookie.count)} of ${cookie.workload ? `${cookie.kind}/${cookie.workload}` : `a random ${cookie.kind}`} in ${cookie.namespace}`;
-    deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'killpod', target, intervalMs: cookie.intervalMs, durationMs, dryRun: ctx.options.dryRun });
-    reason = await runTicks((n) => biteKillPod(cookie, n, ctx), deps.clock, { intervalMs: cookie.intervalMs, durationMs, stop, abort });
+  let reason: LoopEnd = 'duration';
+  try {
+    if (cookie.group === 'nodeexec') {
+      deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'nodeexec', target: describeNodeTarget(cookie), intervalMs: 0, durationMs: 0, dryRun: ctx.options.dryRun });
+      reason = await runNodeExec(cookie, ctx, deps, stop, abort);
+    } else {
+      const durations = [cookie.durationMs, window ?? 0].filter((d) => d > 0);
+      const durationMs = durations.length ? Math.min(...durations) : 0;
+      const target = `${describeCount(cookie.count)} of ${cookie.workload ? `${cookie.kind}/${cookie.workload}` : `a random ${cookie.kind}`} in ${cookie.namespace}`;
+      deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'killpod', target, intervalMs: cookie.intervalMs, durationMs, dryRun: ctx.options.dryRun });
+      reason = await runTicks((n) => biteKillPod(cookie, n, ctx), deps.clock, { intervalMs: cookie.intervalMs, durationMs, stop, abort });
+    }
+  } catch (error) {
+    // A failed cookie is a record, not a crash: the other cookies and the run go on.
+    const known = isCookieError(error) ? error : new CookieError('internal', describeError(error));
+    deps.log.append({ kind: 'error', cookie: cookie.name, code: known.code, message: known.message, ...(known.hint !== undefined && { hint: known.hint }) });
+    reason = abort?.aborted ? 'aborted' : stop.aborted ? 'stopped' : 'duration';
+  } finally {
+    unsubscribe();
   }
-  unsubscribe();
   deps.log.append({ kind: 'cookie-stop', cookie: cookie.name, reason, ...counts });
 }
 
-async function runNodeExec(cookie: NodeExecCookie, ctx: BiteContext, deps: ChaosDeps, signal: AbortSignal): Promise<LoopEnd> {
+async function runNodeExec(
+  cookie: NodeExecCookie,
+  ctx: BiteContext,
+  deps: ChaosDeps,
+  stop: AbortSignal,
+  abort: AbortSignal | undefined,
+): Promise<LoopEnd> {
   if (!deps.nodeExec) {
     deps.log.append({ kind: 'error', cookie: cookie.name, code: 'usage', message: 'nodeexec cookies need the exec worker DaemonSet; run them with `cookiemonster serve` or a nodeexec-enabled run' });
     return 'duration';
   }
-  await deps.nodeExec(cookie, { ...ctx, signal });
-  return signal.aborted ? 'stopped' : 'duration';
+  const wake = anyOf(stop, abort);
+  try {
+    await deps.nodeExec(cookie, { ...ctx, signal: wake.signal });
+  } finally {
+    wake.dispose();
+  }
+  return abort?.aborted ? 'aborted' : stop.aborted ? 'stopped' : 'duration';
 }
 
 export function describeNodeTarget(cookie: NodeExecCookie): string {

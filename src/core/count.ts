@@ -10,10 +10,13 @@ export function resolveCount(count: Count, total: number, rng: Rng): number {
     case 'all':
       return total;
     case 'percent':
-      return Math.max(1, Math.ceil((count.percent / 100) * total));
-    case 'max-percent': {
-      const max = Math.max(1, Math.ceil((count.percent / 100) * total));
-      return 1 + Math.floor(rng() * max);
-    }
+      return percentOf(count.percent, total);
+    case 'max-percent':
+      return 1 + Math.floor(rng() * percentOf(count.percent, total));
   }
+}
+
+/** At least one pod, rounded up; `percent × total / 100` keeps whole results exact (7% of 100 is 7, not 8). */
+function percentOf(percent: number, total: number): number {
+  return Math.min(total, Math.max(1, Math.ceil((percent * total) / 100 - 1e-9)));
 }

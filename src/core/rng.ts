@@ -22,3 +22,11 @@ export function randomSeed(): number {
 export function randomIndex(rng: Rng, n: number): number {
   return Math.min(n - 1, Math.floor(rng() * n));
 }
+
+/**
+ * A new independent generator seeded from `rng`'s next value. Giving each cookie its own fork, taken in cookie order
+ * before any I/O, keeps `--seed` runs reproducible however the cookies' API calls interleave.
+ */
+export function forkRng(rng: Rng): Rng {
+  return seededRng(Math.floor(rng() * 2 ** 32));
+}

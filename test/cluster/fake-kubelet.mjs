@@ -26,6 +26,13 @@
 //   --nodes N                register and heartbeat N fake nodes (default 0)
 //   --node-heartbeat-ms N    node status + lease renewal period (default 5000)
 //   --delete-nodes-on-exit   delete the fake nodes on SIGTERM/SIGINT
+//   --bind                   (needs --nodes) also bind each pod to a fake node (DaemonSet pods to their target
+//                            node, others round-robin) and, like a kubelet, confirm graceful deletions of pods
+//                            bound to our nodes (DELETE with gracePeriodSeconds 0). Pods then show Terminating
+//                            between delete and confirmation, and Services get Endpoints (unbound pods make the
+//                            1.20 endpoints controller fail: nodeName "" is invalid).
+//   --termination-delay-ms N with --bind: keep a deleted pod Terminating N ms before confirming (default 0;
+//                            capped at the pod's own grace period)
 //   --pid-file FILE          default STATE_DIR/fake-kubelet.pid with --state-dir, else none
 //   --once                   one reconcile pass (no delay, no watch), then exit
 //   --quiet                  only log errors
@@ -58,6 +65,8 @@ try {
       nodes: { type: 'string', default: '0' },
       'node-heartbeat-ms': { type: 'string', default: '5000' },
       'delete-nodes-on-exit': { type: 'boolean', default: false },
+      bind: { type: 'boolean', default: false },
+      'termination-delay-ms': { type: 'string', default: '0' },
       'pid-file': { type: 'string' },
       once: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -87,6 +96,8 @@ const readyDelayMs = int('ready-delay-ms', 0);
 const intervalMs = int('interval-ms', 50);
 const nodeCount = int('nodes', 0);
 const heartbeatMs = int('node-heartbeat-ms', 500);
+const terminationDelayMs = int('termination-delay-ms', 0);
+if (opts.bind && nodeCount < 1) fail('--bind needs --nodes N (N >= 1)');
 const log = (msg) => { if (!opts.quiet) process.stdout.write(`[fake-kubelet] ${new Date().toISOString()} ${msg}\n`); };
 const lastErr = new Map();
 const logErr = (key, msg) => { // throttle repeated errors (e.g. apiserver down) to one per 5 s per key
@@ -210,6 +221,7 @@ function forget(uid) {
   const e = tracked.get(uid);
   if (!e) return;
   clearTimeout(e.timer);
+  clearTimeout(e.finalTimer);
   if (e.ip && ipInUse.get(e.ip) === uid) ipInUse.delete(e.ip);
   tracked.delete(uid);
 }
@@ -217,10 +229,26 @@ function forget(uid) {
 function consider(pod, { immediate = false } = {}) {
   const uid = pod.metadata.uid;
   let e = tracked.get(uid);
-  if (!e) { e = { firstSeen: Date.now(), pod, timer: null, inflight: false, ip: null }; tracked.set(uid, e); }
+  if (!e) {
+    e = { firstSeen: Date.now(), pod, timer: null, inflight: false, ip: null, finalTimer: null, finalizing: false };
+    tracked.set(uid, e);
+  }
   e.pod = pod;
   const ip = pod.status?.podIP;
-  if (ip && !e.ip) { e.ip = ip; ipInUse.set(ip, uid); }
+  if (ip && !e.ip) {
+    e.ip = ip; ipInUse.set(ip, uid);
+    // After a restart, continue numbering above the IPs already handed out (avoids immediate reuse).
+    const m = /^10\.244\.(\d+)\.(\d+)$/.exec(ip);
+    if (m) ipCounter = Math.max(ipCounter, Number(m[1]) * 254 + Number(m[2]));
+  }
+  if (wantsFinalize(pod)) {
+    if (!e.finalTimer && !e.finalizing) {
+      // Measured from when we first see the deletion (deletionTimestamp has only 1 s resolution).
+      const graceMs = 1000 * (pod.metadata.deletionGracePeriodSeconds ?? 30);
+      e.finalTimer = setTimeout(() => { e.finalTimer = null; void finalize(e); }, Math.min(terminationDelayMs, graceMs));
+    }
+    return;
+  }
   if (!wantsReady(pod) || e.timer || e.inflight) return;
   const remaining = immediate ? 0 : e.firstSeen + delayFor(pod) - Date.now();
   if (remaining > 0) {
@@ -261,12 +289,62 @@ function readyStatus(pod, ip) {
   return { metadata: { uid }, status };
 }
 
+// --bind: a pod bound to one of our nodes and being deleted waits for "the kubelet" to confirm.
+function wantsFinalize(pod) {
+  return opts.bind && !!pod.metadata.deletionTimestamp && nodeNames.includes(pod.spec?.nodeName);
+}
+async function finalize(e) {
+  const { namespace: ns, name, uid } = e.pod.metadata;
+  e.finalizing = true;
+  try {
+    const r = await request('DELETE', `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`,
+      { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid } });
+    if (ok(r) || r.status === 404 || r.status === 409) {
+      if (ok(r)) log(`terminated ${ns}/${name}`);
+      forget(uid);
+      return;
+    }
+    logErr(`delete:${uid}`, `confirm deletion of ${ns}/${name}: ${why(r)}`);
+  } catch (err) {
+    logErr('conn', `confirm deletion of ${ns}/${name}: ${err.message}`);
+  }
+  e.finalizing = false; // retried on the next list
+}
+let rr = 0;
+function targetNode(pod) {
+  // DaemonSet pods carry required node affinity on metadata.name (ScheduleDaemonSetPods).
+  for (const term of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
+    for (const f of term.matchFields ?? []) {
+      if (f.key === 'metadata.name' && f.operator === 'In') return f.values?.find((v) => nodeNames.includes(v)) ?? null;
+    }
+  }
+  return nodeNames[rr++ % nodeNames.length];
+}
+async function bind(pod) {
+  const { namespace: ns, name, uid } = pod.metadata;
+  const node = targetNode(pod);
+  if (!node) return pod; // e.g. a DaemonSet pod for a node that isn't ours: leave it unbound
+  const r = await request('POST', `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/binding`, {
+    apiVersion: 'v1', kind: 'Binding', metadata: { name, uid }, target: { apiVersion: 'v1', kind: 'Node', name: node },
+  });
+  if (!ok(r) && r.status !== 409) throw Object.assign(new Error(`bind ${ns}/${name} to ${node}: ${why(r)}`), { status: r.status });
+  return { ...pod, spec: { ...pod.spec, nodeName: node } };
+}
+
 async function markReady(e) {
   const pod = e.pod;
   const { namespace: ns, name, uid } = pod.metadata;
   e.inflight = true;
   try {
     if (!e.ip) e.ip = allocIp(uid);
+    if (opts.bind && !pod.spec?.nodeName) {
+      try {
+        await bind(pod);
+      } catch (err) {
+        if (err.status === 404) { forget(uid); return; }
+        throw err;
+      }
+    }
     const r = await request('PATCH', `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/status`, readyStatus(pod, e.ip),
       { contentType: 'application/merge-patch+json' });
     if (ok(r)) {
@@ -355,7 +433,7 @@ async function ensureNode(name) {
   nodeUids.set(name, r.json.metadata.uid);
 }
 
-async function heartbeatNode(name) {
+async function heartbeatNode(name, retry = true) {
   if (!nodeUids.has(name)) await ensureNode(name);
   const now = nowSec();
   const cond = (type, status, reason, message) => ({
@@ -380,7 +458,11 @@ async function heartbeatNode(name) {
       },
     },
   }, { contentType: 'application/merge-patch+json' });
-  if (r.status === 404) { nodeUids.delete(name); throw new Error(`node ${name} was deleted; re-registering`); }
+  if (r.status === 404 && retry) { // someone deleted the node: register it again right away
+    nodeUids.delete(name);
+    log(`node ${name} was deleted; re-registering`);
+    return heartbeatNode(name, false);
+  }
   if (!ok(r)) throw new Error(`node ${name} status: ${why(r)}`);
 
   const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${LEASE_NS}/leases/${enc(name)}`;
@@ -414,7 +496,7 @@ async function shutdown(sig) {
   stopping = true;
   log(`${sig}: stopping`);
   watchReq?.destroy();
-  for (const e of tracked.values()) clearTimeout(e.timer);
+  for (const e of tracked.values()) { clearTimeout(e.timer); clearTimeout(e.finalTimer); }
   if (opts['delete-nodes-on-exit']) {
     await Promise.race([
       Promise.all(nodeNames.map((n) => request('DELETE', `/api/v1/nodes/${enc(n)}`, undefined, { timeoutMs: 2000 }).catch(() => {}))),
@@ -439,7 +521,7 @@ if (opts.once) {
 
 if (pidFile) fs.writeFileSync(pidFile, `${process.pid}\n`);
 log(`started pid=${process.pid} server=${server} ready-delay=${readyDelayMs}ms interval=${intervalMs}ms` +
-  ` watch=${!opts['no-watch']} nodes=${nodeCount}`);
+  ` watch=${!opts['no-watch']} nodes=${nodeCount} bind=${opts.bind}`);
 if (nodeCount) void nodeLoop();
 while (!stopping) {
   try {

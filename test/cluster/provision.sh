@@ -49,9 +49,18 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then SUDO=(); elif command -v sudo >/dev/null; then SUDO=(sudo -n); else
     die "missing Debian packages and not root (no sudo): apt-get install ${missing[*]}"; fi
   log "installing Debian packages: ${missing[*]}"
-  "${SUDO[@]}" apt-get update -qq >&2 || die "apt-get update failed"
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
-    || die "apt-get install ${missing[*]} failed"
+  aptlog=$(mktemp "${TMPDIR:-/tmp}/kcm-apt.XXXXXX")
+  if ! { "${SUDO[@]}" apt-get update -q && "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+    >"$aptlog" 2>&1 </dev/null; then
+    tail -n 30 "$aptlog" >&2; rm -f "$aptlog"
+    die "apt-get install ${missing[*]} failed"
+  fi
+  rm -f "$aptlog"
+  if [[ " ${missing[*]} " == *" etcd-server "* ]] && command -v systemctl >/dev/null \
+    && systemctl is-active --quiet etcd 2>/dev/null; then
+    log "WARNING: installing etcd-server started the system etcd.service on 127.0.0.1:2379, which up.sh needs;"
+    log "         stop it with: systemctl disable --now etcd"
+  fi
 else
   log "Debian packages present"
 fi
@@ -98,14 +107,14 @@ fi
 
 # Serialise concurrent cold runs on the same cache.
 exec 9>"$CACHE_ROOT/.lock"
-log "waiting for cache lock $CACHE_ROOT/.lock"
+log "taking build lock $CACHE_ROOT/.lock (waits if another provision.sh is building)"
 flock 9
 if cache_ok "$BIN_DIR"; then   # someone else built it while we waited
   log "cache hit after lock: $BIN_DIR ($(elapsed))"
   echo "$BIN_DIR"
   exit 0
 fi
-log "cache miss: building $KEY (first build takes ~5 min on 2 cores, needs ~2 GiB disk, ~1.4 GiB RAM)"
+log "cache miss: building $KEY (takes 3-5 min on 2 cores, ~2 GiB disk, ~1.4 GiB RAM)"
 
 # ---------------------------------------------------------------- build tree
 if [[ -n "${KCM_BUILD_DIR:-}" ]]; then

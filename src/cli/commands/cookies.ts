@@ -15,17 +15,22 @@ export const cookiesCommand: Command = {
   describe: 'List, show or validate cookie definitions (cookies.d/<group>/<name>.json or config.yaml)',
   builder: (y) =>
     y
-      .positional('action', { choices: ['list', 'show', 'validate'] as const, describe: 'what to do' })
+      .positional('action', { type: 'string', describe: 'list | show | validate' })
       .positional('paths', { type: 'string', array: true, describe: 'show: a cookie name; validate: files or directories' })
       .option('cookies', { type: 'string', describe: 'cookie directory (else ./cookies.d, then /etc/cookies.d)' })
       .example('$0 cookies list', 'every cookie found, one per line')
       .example('$0 cookies show killpod/openstack-random-deployment', 'one cookie, as loaded')
       .example('$0 cookies validate cookies.d', 'check files; one line per problem, exit 2 if any'),
   run: async (flags, io) => {
-    const action = flags['action'] as 'list' | 'show' | 'validate';
+    const action = flags['action'];
+    if (action !== 'list' && action !== 'show' && action !== 'validate') {
+      throw new CookieError('usage', `cookies: expected an action "list", "show" or "validate", got ${JSON.stringify(action)}`);
+    }
     const paths = (flags['paths'] as string[] | undefined) ?? [];
     if (action === 'validate') return validate(paths, flags, io);
-    const loaded = await loadCookies(findCookieRoot(flags['cookies'] as string | undefined, io.cwd), io.cwd);
+    const root = findCookieRoot(flags['cookies'] as string | undefined, io.cwd);
+    if (root === undefined) throw noCookieDirectory();
+    const loaded = await loadCookies(root, io.cwd);
     if (loaded.problems.length > 0) throw new CookieError('config-invalid', loaded.problems[0] ?? '', { details: { problems: loaded.problems } });
     if (action === 'list') {
       for (const cookie of loaded.cookies) io.stdout(`${cookie.group}/${cookie.name}\t${describeCookie(cookie)}\n`);
@@ -45,7 +50,7 @@ async function validate(paths: string[], flags: Flags, io: CliIo): Promise<numbe
   let count = 0;
   const problems: string[] = [];
   for (const root of roots) {
-    if (root === undefined) throw new CookieError('config-invalid', 'no cookie directory: pass a path, --cookies DIR, or create ./cookies.d');
+    if (root === undefined) throw noCookieDirectory();
     const loaded = await loadCookies(root, io.cwd);
     count += loaded.cookies.length;
     problems.push(...loaded.problems);
@@ -53,6 +58,12 @@ async function validate(paths: string[], flags: Flags, io: CliIo): Promise<numbe
   if (problems.length > 0) throw new CookieError('config-invalid', problems[0] ?? '', { details: { problems } });
   io.stdout(`${count} cookie${count === 1 ? '' : 's'} valid\n`);
   return ExitCode.passed;
+}
+
+function noCookieDirectory(): CookieError {
+  return new CookieError('config-invalid', 'no cookie directory: pass a path or --cookies DIR, or create ./cookies.d (or /etc/cookies.d)', {
+    hint: 'a cookie is cookies.d/killpod/NAME.json, e.g. {"name": "", "kind": "deployment", "namespace": "openstack", "interval": 30}',
+  });
 }
 
 /** `group/name` or a bare `name`, which must then be unambiguous. */

@@ -34,6 +34,11 @@ export async function biteKillPod(cookie: KillPodCookie, tick: number, ctx: Bite
       skip(floor.reason, floor.message, workload);
       return;
     }
+    if (isEmptySelector(workload.selector)) {
+      // An empty selector lists every pod of the namespace: never pick victims from that.
+      skip('no-candidates', `${describe(workload)} has an empty pod selector, doing nothing`, workload);
+      return;
+    }
     const selector = withExtraSelector(workload.selector, cookie.podSelector);
     const pods = await ctx.cluster.listPods(workload.namespace, selector, { signal: ctx.signal });
     const candidates = selectCandidates(
@@ -118,6 +123,10 @@ function withExtraSelector(selector: LabelSelector, extra: string | undefined): 
     matchLabels: { ...selector.matchLabels, ...more.matchLabels },
     matchExpressions: [...(selector.matchExpressions ?? []), ...(more.matchExpressions ?? [])],
   };
+}
+
+function isEmptySelector(selector: LabelSelector): boolean {
+  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 }
 
 const refOf = (w: Workload) => ({ kind: w.kind, namespace: w.namespace, name: w.name });

@@ -1,0 +1,42 @@
+import type { KubeConfigOptions } from './kubeconfig.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import { defaultRetryPolicy } from './retry.js';
+import type { Cluster } from './types.js';
+
+/**
+ * The product's entry to Kubernetes. It does not import @kubernetes/client-node (≈440 ms): the kubeconfig is found
+ * and checked first, and the client is loaded only when a Cluster is really built.
+ */
+
+export interface ClusterOptions extends KubeConfigOptions {
+  /** Timeout of each HTTP request. Default 10 s. */
+  requestTimeoutMs?: number | undefined;
+  /** Retries after the first attempt (429, 5xx, transient network errors). Default 3. */
+  retries?: number | undefined;
+  /** First backoff delay, doubling up to `maxTimeoutMs`. Defaults 200 ms and 2 s; tests use 0. */
+  minTimeoutMs?: number | undefined;
+  maxTimeoutMs?: number | undefined;
+  /** Called before each retry, e.g. to log a `retry` kill-log entry. */
+  onRetry?: ((operation: string, attempt: number, message: string) => void) | undefined;
+  /** `limit` of each list page. Default 500. */
+  pageSize?: number | undefined;
+}
+
+export async function createCluster(options: ClusterOptions): Promise<Cluster> {
+  const resolved = loadKubeConfig(options);
+  const { createKubeCluster } = await import('./cluster.js');
+  return createKubeCluster(resolved, {
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    pageSize: options.pageSize ?? 500,
+    retry: {
+      retries: options.retries ?? defaultRetryPolicy.retries,
+      minTimeoutMs: options.minTimeoutMs ?? defaultRetryPolicy.minTimeoutMs,
+      maxTimeoutMs: options.maxTimeoutMs ?? defaultRetryPolicy.maxTimeoutMs,
+      onRetry: options.onRetry,
+    },
+  });
+}
+
+export { loadKubeConfig, type KubeConfigOptions, type ResolvedKubeConfig } from './kubeconfig.js';
+export { selectorToString, parseSelectorString, matchesSelector } from './selector.js';
+export type * from './types.js';

@@ -1,0 +1,66 @@
+import { CookieError } from '../errors.js';
+import { signalOptions, type CallOptions } from './client.js';
+import { describeOperation, toCookieError, type AbortState, type Operation } from './errors.js';
+import { withRetry, type RetryPolicy } from './retry.js';
+
+/** Runs client-node calls with a per-request timeout, the caller's signal, error mapping and the retry policy. */
+export interface Requester {
+  call<T>(op: Omit<Operation, 'server'>, fn: (options: CallOptions) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** Follows `continue` tokens until the list is complete. */
+  listAll<T>(
+    op: Omit<Operation, 'server'>,
+    page: (next: string | undefined, options: CallOptions) => Promise<{ items: T[]; metadata?: { _continue?: string } | undefined }>,
+    signal?: AbortSignal,
+  ): Promise<T[]>;
+}
+
+export interface RequestSettings {
+  server: string;
+  requestTimeoutMs: number;
+  retry: RetryPolicy;
+}
+
+export function createRequester(settings: RequestSettings): Requester {
+  const call = <T>(partial: Omit<Operation, 'server'>, fn: (options: CallOptions) => Promise<T>, signal?: AbortSignal): Promise<T> => {
+    const op: Operation = { ...partial, server: settings.server };
+    return withRetry(describeOperation(op), () => attempt(op, fn, settings.requestTimeoutMs, signal), settings.retry, signal);
+  };
+  return {
+    call,
+    async listAll(op, page, signal) {
+      const items = [];
+      let next: string | undefined;
+      do {
+        const token = next;
+        const result = await call(op, (options) => page(token, options), signal);
+        items.push(...result.items);
+        next = result.metadata?._continue || undefined;
+      } while (next);
+      return items;
+    },
+  };
+}
+
+/** One HTTP request, aborted by its own timer or by the caller's signal; every failure becomes a CookieError. */
+async function attempt<T>(op: Operation, fn: (options: CallOptions) => Promise<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+  if (signal?.aborted) throw new CookieError('cancelled', `cancelled: ${describeOperation(op)}`, { cause: signal.reason });
+  const controller = new AbortController();
+  const state: AbortState = { timedOut: false, cancelled: false, timeoutMs };
+  const timer = setTimeout(() => {
+    state.timedOut = true;
+    controller.abort(new Error(`timeout after ${timeoutMs} ms`));
+  }, timeoutMs);
+  const onAbort = (): void => {
+    state.cancelled = true;
+    controller.abort(signal?.reason);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await fn(signalOptions(controller.signal));
+  } catch (error) {
+    throw toCookieError(error, op, state);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
