@@ -14,3 +14,8 @@ export type * from './kube/types.js';
 export type * from './report/types.js';
 export { main } from './cli/main.js';
 export { version } from './version.js';
+export { runPipeline, commandVerification, type RunOptions } from './api.js';
+export { executePipeline, type PipelineOptions, type PipelineDeps, type Verification, type Phase } from './core/pipeline.js';
+export { toJUnitXml } from './report/junit.js';
+export { runCommand } from './verify/run-command.js';
+export { createCluster, type ClusterOptions } from './kube/index.js';

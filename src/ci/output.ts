@@ -25,7 +25,8 @@ export interface Annotation {
 
 /** CI-native log structure: foldable phases, annotations, GitHub's step summary and step outputs. */
 export interface CiOutput {
-  startPhase(name: string, title: string): void;
+  /** `collapsed` folds the section on GitLab (GitHub groups always start folded). */
+  startPhase(name: string, title: string, options?: { collapsed?: boolean }): void;
   endPhase(name: string): void;
   error(message: string, options?: Annotation): void;
   warning(message: string, options?: Annotation): void;
@@ -79,13 +80,13 @@ export function createCiOutput(options: CiOutputOptions): CiOutput {
   };
 
   return {
-    startPhase(name, title) {
+    startPhase(name, title, phaseOptions = {}) {
       const phase = { name, title, startedAt: clock.now() };
       if (kind === 'github') {
         if (open.length > 0) line('::endgroup::');
         openGroup(phase, false);
       } else if (kind === 'gitlab') {
-        line(gitlabSectionStart(unix(), name, sgr('1;36', title, color), false));
+        line(gitlabSectionStart(unix(), name, sgr('1;36', title, color), phaseOptions.collapsed ?? false));
       } else {
         line(sgr('1', `--- ${oneLine(title)}`, color));
       }

@@ -17,6 +17,9 @@ import { renderSummary } from './render.js';
 import type { RunFlags } from './run-options.js';
 import { buildVerification } from './verification.js';
 
+/** Builds the Cluster; retries of its requests become `retry` entries of the kill log. */
+export type Connect = (onRetry: (operation: string, attempt: number, message: string) => void) => Promise<Cluster>;
+
 const phaseTitles: Record<Phase, string> = {
   'deploy-check': 'Deploy check',
   chaos: 'Chaos',
@@ -25,10 +28,11 @@ const phaseTitles: Record<Phase, string> = {
 };
 
 /** Everything `run` and `demo` share once they have a cluster and cookies: pipeline, live log, reports, exit code. */
-export async function runSession(flags: RunFlags, cookies: Cookie[], cluster: Cluster, io: CliIo): Promise<{ report: RunReport; exitCode: number }> {
+export async function runSession(flags: RunFlags, cookies: Cookie[], connect: Connect, io: CliIo): Promise<{ report: RunReport; exitCode: number }> {
   const clock = systemClock;
   const seed = flags.seed ?? randomSeed();
   const log = createKillLog(clock);
+  const cluster = await connect((operation, attempt, message) => log.append({ kind: 'retry', operation, attempt, message }));
   const kind: CiKind = flags.ci === 'auto' ? detectCi(io.env) : flags.ci;
   const ci = createCiOutput({ kind, env: io.env, write: io.stdout, clock, color: flags.color ?? shouldUseColor(io.env, io.isTTY) });
   log.subscribe((entry) => {

@@ -48,9 +48,8 @@ export function createRecoveryTracker(
 
   const update = (kill: Pending, workload: Workload | undefined, pods: Pod[]): void => {
     const now = deps.clock.now();
-    const killSecond = Math.floor(kill.at / 1000) * 1000;
     const victimGone = !pods.some((p) => p.uid === kill.pod.uid && !p.deleting);
-    const replaced = pods.some((p) => p.uid !== kill.pod.uid && !p.deleting && (p.createdAt ?? 0) >= killSecond);
+    const replaced = pods.some((p) => !p.deleting && !kill.knownPodUids.includes(p.uid));
     if (kill.replacementMs === undefined && replaced) kill.replacementMs = now - kill.at;
     if (workload && victimGone && workload.available >= kill.workload.available) finish(kill, now - kill.at, true);
   };

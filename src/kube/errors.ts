@@ -78,7 +78,7 @@ export function fromHttpStatus(code: number, body: unknown, op: Operation): Cook
 
   if (isDisruptionBudgetRefusal(code, status)) {
     const cause = status?.details?.causes?.find((c) => c.reason === 'DisruptionBudget')?.message;
-    return make('disruption-budget', `disruption budget: cannot evict ${subject(op)}${cause ? `: ${oneLine(cause)}` : ''}`, 'a PodDisruptionBudget protects this pod; the eviction is refused until enough pods are healthy');
+    return make('disruption-budget', `disruption budget: cannot evict ${subject({ ...op, resource: op.resource.replace(/\/.*/, '') })}${cause ? `: ${oneLine(cause)}` : ''}`, 'a PodDisruptionBudget protects this pod; the eviction is refused until enough pods are healthy');
   }
   switch (code) {
     case 401:

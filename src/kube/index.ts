@@ -1,6 +1,5 @@
 import type { KubeConfigOptions } from './kubeconfig.js';
 import { loadKubeConfig } from './kubeconfig.js';
-import { defaultRetryPolicy } from './retry.js';
 import type { Cluster } from './types.js';
 
 /**
@@ -22,16 +21,18 @@ export interface ClusterOptions extends KubeConfigOptions {
   pageSize?: number | undefined;
 }
 
+const defaults = { requestTimeoutMs: 10_000, pageSize: 500, retries: 3, minTimeoutMs: 200, maxTimeoutMs: 2_000 };
+
 export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const resolved = loadKubeConfig(options);
   const { createKubeCluster } = await import('./cluster.js');
   return createKubeCluster(resolved, {
-    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-    pageSize: options.pageSize ?? 500,
+    requestTimeoutMs: options.requestTimeoutMs ?? defaults.requestTimeoutMs,
+    pageSize: options.pageSize ?? defaults.pageSize,
     retry: {
-      retries: options.retries ?? defaultRetryPolicy.retries,
-      minTimeoutMs: options.minTimeoutMs ?? defaultRetryPolicy.minTimeoutMs,
-      maxTimeoutMs: options.maxTimeoutMs ?? defaultRetryPolicy.maxTimeoutMs,
+      retries: options.retries ?? defaults.retries,
+      minTimeoutMs: options.minTimeoutMs ?? defaults.minTimeoutMs,
+      maxTimeoutMs: options.maxTimeoutMs ?? defaults.maxTimeoutMs,
       onRetry: options.onRetry,
     },
   });

@@ -14,8 +14,6 @@ export interface RetryPolicy {
   onRetry?: ((operation: string, attempt: number, message: string) => void) | undefined;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { retries: 3, minTimeoutMs: 200, maxTimeoutMs: 2_000 };
-
 /**
  * Runs `attempt` until it succeeds, fails with an error not worth retrying, or the retries are spent. `attempt` must
  * throw CookieErrors (see errors.ts); the last one is rethrown. Aborting `signal` ends the backoff at once.

@@ -29,6 +29,7 @@ export interface ExternalCase {
   error?: string;
   skipped?: string;
   systemOut?: string;
+  systemErr?: string;
 }
 
 export interface DeployCheckResult {

@@ -71,7 +71,8 @@ export async function loadCliParser(): Promise<
   | { parse: undefined; validateRun: undefined; reason: string }
 > {
   try {
-    const main = (await import('../../src/cli/main.js')) as { parseCommandLine?: (argv: string[]) => Promise<{ command: string; flags: Record<string, unknown> }> };
+    type Parsed = { command: string; flags?: Record<string, unknown>; options?: Record<string, unknown> };
+    const main = (await import('../../src/cli/main.js')) as { parseCommandLine?: (argv: string[]) => Promise<Parsed> };
     const options = (await import('../../src/cli/run-options.js')) as { parseRunFlags?: (flags: never) => unknown };
     const { parseCommandLine } = main;
     const { parseRunFlags } = options;
@@ -79,7 +80,12 @@ export async function loadCliParser(): Promise<
     const { commands } = (await import('../../src/cli/commands/index.js')) as { commands: { command: string | string[] }[] };
     const names = commands.flatMap((c) => [c.command].flat().map((n) => n.split(' ')[0]));
     if (!names.includes('run')) return { parse: undefined, validateRun: undefined, reason: 'the `run` command is not registered in src/cli/commands yet' };
-    return { parse: parseCommandLine, validateRun: (flags) => parseRunFlags(flags as never), reason: undefined };
+    // cli-spec.md names the parsed flags `options`; src/cli/main.ts returns them as `flags`: accept either.
+    const parse = async (argv: string[]) => {
+      const parsed = await parseCommandLine(argv);
+      return { command: parsed.command, flags: parsed.flags ?? parsed.options ?? {} };
+    };
+    return { parse, validateRun: (flags) => parseRunFlags(flags as never), reason: undefined };
   } catch (error) {
     return { parse: undefined, validateRun: undefined, reason: `src/cli does not load yet: ${(error as Error).message.split('\n')[0]}` };
   }

@@ -73,6 +73,12 @@ describe('phases', () => {
     ]);
   });
 
+  it('GitLab: folds a section when asked', () => {
+    const { out, lines } = capture('gitlab');
+    out.startPhase('deploy-check', 'Deploy check', { collapsed: true });
+    expect(lines[0]).toBe('\u001b[0Ksection_start:1700000000:deploy-check[collapsed=true]\r\u001b[0KDeploy check\n');
+  });
+
   it('GitLab: colours the header only when colour is on', () => {
     const { out, lines } = capture('gitlab', {}, true);
     out.startPhase('chaos', 'Chaos');

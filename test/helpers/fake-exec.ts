@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -104,6 +104,43 @@ export async function startFakeExecServer(handler: ExecHandler): Promise<{
     calls: exec.calls,
     open: exec.open,
     kubeconfigYaml: (token = 'exec-test-token') => kubeconfigFor(url, token),
+    close: async () => {
+      exec.detach();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * One URL for both: plain requests are forwarded to `apiUrl` (e.g. the fake API server, which takes no upgrade
+ * handler), exec upgrades are answered here. For code that builds its API client and its exec from one kubeconfig.
+ */
+export async function startExecFront(apiUrl: string, handler: ExecHandler): Promise<{
+  url: string;
+  calls: ExecCall[];
+  kubeconfigYaml: (token?: string) => string;
+  close: () => Promise<void>;
+}> {
+  const target = new URL(apiUrl);
+  const server = createServer((req, res) => {
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  const exec = attachFakeExec(server, handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    calls: exec.calls,
+    kubeconfigYaml: (token = 'sim-token') => kubeconfigFor(url, token),
     close: async () => {
       exec.detach();
       server.closeAllConnections();

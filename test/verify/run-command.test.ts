@@ -225,8 +225,11 @@ describe('runCommand: output', () => {
 
   it('stops reading after the command exits when a background process keeps the pipes open', async () => {
     const begun = Date.now();
-    const result = await runCommand({ argv: ['sleep 30 & echo started'], shell: true }, deps);
-    expect(result).toMatchObject({ exitCode: 0, stdoutTail: 'started' });
+    const result = await runCommand({ argv: ['sleep 30 & echo $!'], shell: true }, deps);
+    const sleeper = Number(result.stdoutTail);
+    expect(isRunning(sleeper)).toBe(true);
+    process.kill(sleeper, 'SIGTERM');
+    expect(result.exitCode).toBe(0);
     expect(Date.now() - begun).toBeLessThan(5_000);
   });
 });

@@ -23,6 +23,8 @@ export interface KillRecord {
   cookie: string;
   pod: PodRef;
   workload: Workload;
+  /** Every pod of the workload the tick saw; any other pod seen later is a replacement. */
+  knownPodUids: string[];
   at: number;
 }
 

@@ -57,7 +57,7 @@ export async function biteKillPod(cookie: KillPodCookie, tick: number, ctx: Bite
     }
     const wanted = resolveCount(cookie.count, candidates.length, ctx.rng);
     const victims = pickVictims(candidates, Math.min(wanted, floor.maxVictims), ctx.rng);
-    await mapWithConcurrency(victims, ctx.options.concurrency, (pod) => killOne(cookie, tick, workload, pod, ctx));
+    await mapWithConcurrency(victims, ctx.options.concurrency, (pod) => killOne(cookie, tick, workload, pod, pods, ctx));
   } catch (error) {
     logError(cookie, tick, error, ctx);
   }
@@ -74,7 +74,7 @@ async function findWorkload(cookie: KillPodCookie, ctx: BiteContext): Promise<Wo
 }
 
 /** The single dry-run choke point sits right after the bite entry, so both modes log the same victims. */
-async function killOne(cookie: KillPodCookie, tick: number, workload: Workload, pod: Pod, ctx: BiteContext): Promise<void> {
+async function killOne(cookie: KillPodCookie, tick: number, workload: Workload, pod: Pod, pods: readonly Pod[], ctx: BiteContext): Promise<void> {
   const mode = cookie.mode ?? ctx.options.mode;
   const gracePeriodSeconds = cookie.gracePeriodSeconds ?? ctx.options.gracePeriodSeconds;
   const podRef = { namespace: pod.namespace, name: pod.name, uid: pod.uid };
@@ -101,7 +101,7 @@ async function killOne(cookie: KillPodCookie, tick: number, workload: Workload, 
     return;
   }
   ctx.log.append({ kind: 'bite', dryRun: ctx.options.dryRun, ...entry });
-  if (!ctx.options.dryRun) ctx.onKill?.({ cookie: cookie.name, pod: podRef, workload, at: ctx.clock.now() });
+  if (!ctx.options.dryRun) ctx.onKill?.({ cookie: cookie.name, pod: podRef, workload, knownPodUids: pods.map((p) => p.uid), at: ctx.clock.now() });
 }
 
 function logError(cookie: KillPodCookie, tick: number, error: unknown, ctx: BiteContext): void {

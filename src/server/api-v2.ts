@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { durationField, expected } from '../config/fields.js';
+import { formatIssues } from '../config/issues.js';
+import { fromKillPodFile } from '../config/normalize.js';
+import { killPodFileSchema, type Cookie } from '../config/schema.js';
+import { toJsonLine } from '../log/format.js';
+import { toJUnitXml } from '../report/junit.js';
+import type { RouteContext } from './context.js';
+import { isCookieGroup } from './cookie-source.js';
+import { HttpError, readBody, requireMethod, sendJson, sendText } from './http-io.js';
+import { jobJson, jobReport } from './job-report.js';
+import type { Job } from './jobs.js';
+
+const jobName = z
+  .string({ error: expected('a job name') })
+  .regex(/^[a-z0-9]([-a-z0-9._]{0,61}[a-z0-9])?$/, { error: expected('a job name like "nova-chaos" (lowercase letters, digits, "-", "." and "_")') });
+
+/** POST /api/v2/jobs: a cookie by reference (`killpod/NAME`, `nodeexec/NAME` or `NAME`) or inline (a killpod cookie file). */
+const startBody = z.strictObject(
+  {
+    cookie: z.unknown().refine((v) => v !== undefined, { error: expected('"killpod/NAME" or a killpod cookie object') }),
+    name: jobName.optional(),
+    dryRun: z.boolean({ error: expected('true or false') }).optional(),
+    chaosDuration: durationField('a positive duration like "10m"', { min: 1 }).optional(),
+    maxRecovery: durationField('a positive duration like "60s"', { min: 1 }).optional(),
+  },
+  { error: expected('a JSON object like {"cookie": "killpod/NAME"}') },
+);
+
+const bodyHint = 'POST {"cookie": "killpod/NAME"} or {"name": "my-job", "cookie": {"kind": "deployment", "namespace": "openstack", "interval": 30}}';
+
+export async function handleApiV2(ctx: RouteContext): Promise<boolean> {
+  const [api, version, collection, id, action, ...rest] = ctx.segments;
+  if (api !== 'api' || version !== 'v2' || collection !== 'jobs' || rest.length > 0) return false;
+  const { req, res, jobs } = ctx;
+  if (id === undefined) {
+    requireMethod(req, 'GET', 'POST');
+    if (req.method === 'POST') await startJob(ctx);
+    else sendJson(res, 200, { jobs: jobs.all().map((j) => jobJson(j)) });
+    return true;
+  }
+  const job = jobs.find(id);
+  if (!job) throw new HttpError(404, 'not-found', `no job with id or name "${id}"`, 'list the jobs with GET /api/v2/jobs');
+  switch (action) {
+    case undefined:
+      requireMethod(req, 'GET');
+      sendJson(res, 200, jobJson(job, true));
+      return true;
+    case 'log':
+      requireMethod(req, 'GET');
+      sendText(res, 200, job.log.entries().map((e) => `${toJsonLine(e)}\n`).join(''), 'application/x-ndjson');
+      return true;
+    case 'junit':
+      requireMethod(req, 'GET');
+      if (job.state !== 'finished') {
+        throw new HttpError(409, 'conflict', `job ${job.id} is ${job.state}: its JUnit report is written when it has finished`, `stop it with POST /api/v2/jobs/${job.id}/stop?wait=true`);
+      }
+      sendText(res, 200, toJUnitXml(jobReport(job, ctx.server, ctx.clock.now())), 'application/xml; charset=utf-8');
+      return true;
+    case 'stop': {
+      requireMethod(req, 'POST');
+      await ctx.jobs.stop(job);
+      const wait = ['1', 'true', 'yes'].includes(ctx.url.searchParams.get('wait') ?? '');
+      if (wait) await job.finished;
+      sendJson(res, job.state === 'finished' ? 200 : 202, jobJson(job, true));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+async function startJob(ctx: RouteContext): Promise<void> {
+  const text = await readBody(ctx.req);
+  let data: unknown;
+  try {
+    data = JSON.parse(text === '' ? 'null' : text);
+  } catch (error) {
+    throw new HttpError(400, 'invalid-request', `request body: invalid JSON: ${(error as Error).message}`, bodyHint);
+  }
+  const body = startBody.safeParse(data);
+  if (!body.success) throw invalid(formatIssues('request body', body.error));
+  const { cookie: given, dryRun, chaosDuration, maxRecovery } = body.data;
+  const cookie = typeof given === 'string' ? await byReference(ctx, given) : inline(given, body.data.name);
+  const name = body.data.name ?? cookie.name;
+  const running = ctx.jobs.runningNamed(name, cookie.group);
+  if (running) {
+    throw new HttpError(409, 'conflict', `job ${name} is already running (id ${running.id})`, `stop it first: POST /api/v2/jobs/${running.id}/stop`);
+  }
+  const job: Job = ctx.jobs.start({
+    name,
+    group: cookie.group,
+    cookies: [{ ...cookie, name }],
+    source: 'v2',
+    dryRun,
+    chaosDurationMs: chaosDuration,
+    maxRecoveryMs: maxRecovery,
+  });
+  sendJson(ctx.res, 201, jobJson(job), { location: `/api/v2/jobs/${job.id}` });
+}
+
+async function byReference(ctx: RouteContext, ref: string): Promise<Cookie> {
+  const [first, second, ...more] = ref.split('/');
+  if (more.length > 0 || !first || (second !== undefined && (!isCookieGroup(first) || !second))) {
+    throw invalid([`request body: cookie: expected "killpod/NAME", "nodeexec/NAME" or "NAME", got ${JSON.stringify(ref)}`]);
+  }
+  return second === undefined ? ctx.cookies.load('killpod', first) : ctx.cookies.load(first as 'killpod' | 'nodeexec', second);
+}
+
+function inline(value: unknown, name: string | undefined): Cookie {
+  const parsed = killPodFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ['cookie', ...issue.path] }));
+    throw invalid(formatIssues('request body', new z.ZodError(issues)));
+  }
+  return fromKillPodFile(name ?? `api-${parsed.data.namespace}-${parsed.data.kind}`, 'request body', parsed.data);
+}
+
+function invalid(problems: string[]): HttpError {
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return new HttpError(400, 'config-invalid', `${problems[0] ?? 'request body: invalid'}${more}`, bodyHint);
+}

@@ -1,0 +1,19 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../core/clock.js';
+import type { CookieSource } from './cookie-source.js';
+import type { JobRegistry } from './jobs.js';
+
+/** What a route handler gets for one request. */
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** Path segments, decoded: `/start/killpod/x` → ['start', 'killpod', 'x']. */
+  segments: string[];
+  jobs: JobRegistry;
+  cookies: CookieSource;
+  clock: Clock;
+  server: string;
+  /** A server log line (the original's wording where it had one). */
+  say: (line: string) => void;
+}

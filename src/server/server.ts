@@ -1,0 +1,169 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NodeExecRunner } from '../core/chaos.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { BiteOptions } from '../core/cookies/context.js';
+import { randomSeed, seededRng, type Rng } from '../core/rng.js';
+import { CookieError, describeError, isCookieError, type ErrorCode } from '../errors.js';
+import type { Cluster } from '../kube/types.js';
+import type { LogEntry } from '../log/entries.js';
+import { formatEntry, legacyTimestamp, type LogFormat } from '../log/format.js';
+import type { NotificationSettings } from '../notify/index.js';
+import { handleApiV2 } from './api-v2.js';
+import { changesState, isLoopbackHost, tokenMatches } from './auth.js';
+import type { RouteContext } from './context.js';
+import { createCookieSource } from './cookie-source.js';
+import { HttpError, sendJsonError, sendText } from './http-io.js';
+import { createJobRegistry, type Job, type JobRegistry } from './jobs.js';
+import { handleGenerationOne, handleGenerationTwo } from './legacy-routes.js';
+import { createMetrics } from './metrics.js';
+
+export interface ServerDeps {
+  cluster: Cluster;
+  clock?: Clock | undefined;
+  /** Seeds every job's own generator; each job's seed is in its log, so its victims can be replayed. */
+  rng?: Rng | undefined;
+  /** A cookies.d directory or a config.yaml; read again on every request. */
+  cookieRoot: string | undefined;
+  cwd?: string | undefined;
+  bite?: Partial<BiteOptions> | undefined;
+  nodeExec?: NodeExecRunner | undefined;
+  /** Bearer token for every route that changes state. Required when listening on a non-loopback address. */
+  token?: string | undefined;
+  /** Where server log lines go (the CLI: stderr); never receives the token. */
+  log?: ((line: string) => void) | undefined;
+  logFormat?: LogFormat | undefined;
+  notifications?: NotificationSettings | undefined;
+  killLogDir?: string | undefined;
+  maxRecoveryMs?: number | undefined;
+  recoveryTimeoutMs?: number | undefined;
+  recoveryPollMs?: number | undefined;
+  historyLimit?: number | undefined;
+}
+
+export interface CookieServer {
+  /** Resolves with the URL once listening. Port 0 picks a free one. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops every job (unrecovered kills are logged as such), flushes kill logs and notifications, then closes. */
+  close(): Promise<void>;
+  readonly url: string | undefined;
+  readonly jobs: JobRegistry;
+}
+
+const defaultBite: BiteOptions = { dryRun: false, mode: 'delete', gracePeriodSeconds: undefined, allowKubeSystem: false, concurrency: 10, self: undefined };
+
+/** The REST server of `cookiemonster serve`: the original routes, generation 2's /api/v1, our JSON /api/v2, metrics. */
+export function createServer(deps: ServerDeps): CookieServer {
+  const clock = deps.clock ?? systemClock;
+  const write = deps.log ?? (() => {});
+  const format = deps.logFormat ?? 'legacy';
+  const say = (line: string): void => write(`${legacyTimestamp(clock.now())} ${line}`);
+  const metrics = createMetrics();
+  const jobs = createJobRegistry({
+    cluster: deps.cluster,
+    clock,
+    rng: deps.rng ?? seededRng(randomSeed()),
+    bite: { ...defaultBite, ...deps.bite },
+    nodeExec: deps.nodeExec,
+    recoveryTimeoutMs: deps.recoveryTimeoutMs ?? deps.maxRecoveryMs ?? 120_000,
+    recoveryPollMs: deps.recoveryPollMs,
+    maxRecoveryMs: deps.maxRecoveryMs,
+    notifications: deps.notifications,
+    killLogDir: deps.killLogDir,
+    historyLimit: deps.historyLimit,
+    onEntry: (job, entry) => {
+      metrics.observe(entry);
+      const line = renderEntry(job, entry, format);
+      if (line !== undefined) write(format === 'json' ? line : `${legacyTimestamp(entry.at)} ${line}`);
+    },
+    onProblem: say,
+  });
+  const cookies = createCookieSource(deps.cookieRoot, deps.cwd ?? process.cwd());
+  let url: string | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestUrl = new URL(req.url ?? '/', 'http://localhost');
+    const path = requestUrl.pathname;
+    const json = path.startsWith('/api/v2') || path === '/api/v1/config';
+    try {
+      if (path === '/healthz') return sendText(res, 200, 'ok');
+      if (path === '/metrics') return sendText(res, 200, metrics.render(jobs.running().length), 'text/plain; version=0.0.4; charset=utf-8');
+      if (deps.token !== undefined && changesState(req.method ?? 'GET', path) && !tokenMatches(deps.token, req.headers.authorization)) {
+        throw new HttpError(401, 'unauthorized', `unauthorized: ${req.method} ${path} changes state and needs the header "Authorization: Bearer <token>"`, 'the token is the one given to `cookiemonster serve` (--token-file or $KCM_SERVER_TOKEN)');
+      }
+      const ctx: RouteContext = { req, res, url: requestUrl, segments: segmentsOf(path), jobs, cookies, clock, server: deps.cluster.server, say };
+      if ((await handleApiV2(ctx)) || (await handleGenerationTwo(ctx)) || (await handleGenerationOne(ctx))) return;
+      throw new HttpError(404, 'not-found', `no route ${path}`, 'routes: /list, /show, /start, /stop, /status, /api/v1/..., /api/v2/jobs, /healthz, /metrics');
+    } catch (error) {
+      const failure = toHttpError(error);
+      if (failure.status >= 500) say(`${req.method} ${path}: ${failure.message}`);
+      const headers: Record<string, string> = failure.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+      if (res.headersSent) res.destroy();
+      else if (json) sendJsonError(res, failure, headers);
+      else {
+        for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+        sendText(res, failure.status, failure.message);
+      }
+    }
+  };
+
+  const http = createHttpServer((req, res) => void handle(req, res));
+
+  return {
+    jobs,
+    get url() {
+      return url;
+    },
+    async listen(port = 8080, host = '127.0.0.1') {
+      if (deps.token === undefined && !isLoopbackHost(host)) {
+        throw new CookieError('usage', `--host ${host} is not a loopback address: a bearer token is required to serve there`, {
+          hint: 'give --token-file FILE or set $KCM_SERVER_TOKEN (in the cluster: the Secret of deploy/server.yaml)',
+        });
+      }
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: NodeJS.ErrnoException): void => {
+          reject(new CookieError('usage', `cannot listen on ${host}:${port}: ${error.code ?? error.message}`, { cause: error, hint: error.code === 'EADDRINUSE' ? 'pick another --port' : undefined }));
+        };
+        http.once('error', onError);
+        http.listen(port, host, () => {
+          http.off('error', onError);
+          resolve();
+        });
+      });
+      const address = http.address() as AddressInfo;
+      url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      return url;
+    },
+    async close() {
+      await jobs.shutdown();
+      http.closeIdleConnections();
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        setTimeout(() => http.closeAllConnections(), 1000).unref();
+      });
+    },
+  };
+}
+
+function segmentsOf(path: string): string[] {
+  try {
+    return path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw new HttpError(400, 'invalid-request', `invalid URL path ${path}`);
+  }
+}
+
+const statusOf: Partial<Record<ErrorCode, number>> = { usage: 400, 'config-invalid': 400, 'invalid-request': 400, 'not-found': 404, conflict: 409, unauthorized: 401, forbidden: 403 };
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (isCookieError(error)) return new HttpError(statusOf[error.code] ?? 500, error.code, error.message, error.hint);
+  return new HttpError(500, 'internal', `internal error: ${describeError(error)}`);
+}
+
+function renderEntry(job: Job, entry: LogEntry, format: LogFormat): string | undefined {
+  if (format === 'json') return JSON.stringify({ job: job.id, ...entry, time: new Date(entry.at).toISOString() });
+  const line = formatEntry(entry, format);
+  if (line === undefined || format === 'legacy') return line;
+  return `[${job.id}] ${line}`;
+}

@@ -1,0 +1,4 @@
+import { resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '../../..');
+export const clusterScripts = resolve(repoRoot, 'test/cluster');

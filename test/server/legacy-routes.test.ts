@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryCluster, type MemoryCluster } from '../helpers/memory-cluster.js';
+import { cookieDir, fastKillpod, startHarness, type Harness } from './harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function setup(): Promise<{ cluster: MemoryCluster; h: Harness }> {
+  const cluster = createMemoryCluster();
+  cluster.addWorkload({ kind: 'deployment', namespace: 'openstack', name: 'keystone', replicas: 40 });
+  const root = await cookieDir({
+    'killpod/keystone-chaos.json': fastKillpod({ safety: { minAvailable: 1 } }),
+    'killpod/openstack-random-deployment.json': { name: '', kind: 'deployment', namespace: 'openstack', target: 1, interval: 30, duration: 600, slack: false },
+    'nodeexec/test-exec-all.json': { target: 'all', commands: [{ command: 'ps', parameters: ['aux'] }] },
+  });
+  h = await startHarness(cluster, root);
+  return { cluster, h };
+}
+
+describe('generation-1 routes, driven as the README curl calls them', () => {
+  it('lists cookies, by group and all, and shows a raw cookie file', async () => {
+    const { h } = await setup();
+    expect(await h.get('/list')).toMatchObject({ status: 200, text: 'keystone-chaos\nopenstack-random-deployment\ntest-exec-all\n' });
+    expect((await h.get('/list/killpod')).text).toBe('keystone-chaos\nopenstack-random-deployment\n');
+    expect((await h.get('/list/nodeexec')).text).toBe('test-exec-all\n');
+    expect((await h.get('/list/bogus')).text).toBe('invalid group specified\n');
+    const shown = await h.get('/show/killpod/openstack-random-deployment');
+    expect(JSON.parse(shown.text)).toEqual({ name: '', kind: 'deployment', namespace: 'openstack', target: 1, interval: 30, duration: 600, slack: false });
+    expect(await h.get('/show/killpod/nope')).toMatchObject({ status: 404, text: expect.stringContaining('cookie killpod/nope not found') });
+  });
+
+  it('starts a killpod job, ignores a second start, reports it, and stops it', async () => {
+    const { cluster, h } = await setup();
+    expect(await h.get('/start/killpod/keystone-chaos')).toMatchObject({ status: 200, text: 'start initiated\n' });
+    expect(await h.get('/start/killpod/keystone-chaos', { method: 'POST' })).toMatchObject({ status: 200, text: 'start initiated\n' });
+    expect(h.lines.some((l) => /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d pod keystone-chaos is already being munched, ignoring request$/.test(l))).toBe(true);
+    expect((await h.get('/status/killpod')).text).toBe('Running Jobs:\nkeystone-chaos\n');
+    await expect.poll(() => cluster.pods('openstack').length, { timeout: 5000 }).toBeLessThanOrEqual(37);
+
+    expect(await h.get('/stop/killpod/keystone-chaos')).toMatchObject({ status: 200, text: 'stop initiated\n' });
+    await expect.poll(async () => (await h.get('/status/killpod')).text).toBe('Running Jobs:\n');
+    const killed = 40 - cluster.pods('openstack').length;
+    const status = (await h.get('/status/killpod/keystone-chaos')).text;
+    expect(status).toMatch(/^Job Status:\nname: keystone-chaos\nid: keystone-chaos-1\n/);
+    expect(status).toContain(`kills: ${killed}\n`);
+    expect(status).toMatch(/stopTime: \d{4}-/);
+    const victims = status.split('\n').filter((l) => /^ {2}\d{4}-.* openstack\/keystone-\d+ \(deployment\/keystone on node-1\)/.test(l));
+    expect(victims).toHaveLength(killed);
+    expect(h.lines.some((l) => l.endsWith('Eating pod ' + (status.match(/openstack\/(keystone-\d+)/)?.[1] ?? '?') + ' NOM NOM NOM!!!!'))).toBe(true);
+    expect(h.lines.some((l) => l.endsWith('Done snacking on keystone-chaos'))).toBe(true);
+  });
+
+  it('answers stop and status for idle, nodeexec and unknown groups with the original words', async () => {
+    const { h } = await setup();
+    expect((await h.get('/stop/killpod/keystone-chaos')).text).toBe('stop initiated\n');
+    expect(h.lines.some((l) => l.endsWith('keystone-chaos is not currently getting munched'))).toBe(true);
+    expect((await h.get('/stop/nodeexec/test-exec-all')).text).toBe('can not stop a nodeexec job\n');
+    expect((await h.get('/stop/bogus/x', { method: 'DELETE' })).text).toBe('invalid group specified\n');
+    expect((await h.get('/start/bogus/x')).text).toBe('invalid group specified\n');
+    expect((await h.get('/status/running')).text).toBe('invalid group specified\n');
+    expect((await h.get('/status/completed')).text).toBe('invalid group specified\n');
+    expect((await h.get('/status/killpod')).text).toBe('Running Jobs:\n');
+    expect((await h.get('/status/nodeexec')).text).toBe('Jobs:\n');
+    expect(await h.get('/status/killpod/never')).toMatchObject({ status: 404, text: 'Job Status:\nno killpod job named never\n' });
+    expect(await h.get('/start/killpod/missing')).toMatchObject({ status: 404 });
+    expect(await h.get('/nowhere')).toMatchObject({ status: 404, text: expect.stringContaining('no route /nowhere') });
+  });
+
+  it('refuses an invalid cookie file with its one-line problem', async () => {
+    const cluster = createMemoryCluster();
+    const root = await cookieDir({ 'killpod/bad.json': { kind: 'deployment', namespace: 'openstack', interval: 0 } });
+    h = await startHarness(cluster, root);
+    const reply = await h.get('/start/killpod/bad');
+    expect(reply.status).toBe(400);
+    expect(reply.text).toMatch(/^killpod\/bad: .*bad\.json: interval: expected a positive number of seconds, got 0\n$/);
+  });
+});
