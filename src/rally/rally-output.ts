@@ -44,3 +44,15 @@ export function describeSlaFailures(failures: readonly SlaFailure[]): string {
   const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
   return `${shown.join('; ')}${more}`;
 }
+
+const logPrefix = /^\d{4}-\d\d-\d\d [\d:.]+ \d+ [A-Z]+ \S+(?: \[[^\]]*\])? ?/;
+const ansi = /\u001b\[[0-9;]*m/g;
+
+/** The line of Rally's stderr that says what went wrong, without log prefixes, tracebacks' carets or SQLAlchemy noise. */
+export function rallyErrorLine(tail: string): string | undefined {
+  return tail
+    .split('\n')
+    .map((line) => line.replace(ansi, '').replace(logPrefix, '').trim())
+    .filter((line) => line !== '' && !line.includes('SAWarning') && !/^\^+$/.test(line) && !line.startsWith('(Background on this error'))
+    .at(-1);
+}

@@ -1,20 +1,28 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changesState, isLoopbackHost, tokenMatches } from '../../src/server/auth.js';
 import { createServer } from '../../src/server/server.js';
-import { createMemoryCluster } from '../helpers/memory-cluster.js';
-import { cookieDir, fastKillpod, startHarness, type Harness } from './harness.js';
+import type { Cluster } from '../../src/kube/types.js';
+import { cookieDir, fastKillpod, startApi, startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
+const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await h?.close();
   h = undefined;
+  while (closers.length) await closers.pop()?.();
 });
+
+async function cluster(): Promise<Cluster> {
+  const api = await startApi((sim) => sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 }));
+  closers.push(api.close);
+  return api.cluster;
+}
 
 const token = 'tok-3f9a1c-very-secret';
 
 describe('bearer token', () => {
   it('refuses to listen off loopback without a token', async () => {
-    const server = createServer({ cluster: createMemoryCluster(), cookieRoot: undefined });
+    const server = createServer({ cluster: await cluster(), cookieRoot: undefined });
     await expect(server.listen(0, '0.0.0.0')).rejects.toMatchObject({
       code: 'usage',
       message: '--host 0.0.0.0 is not a loopback address: a bearer token is required to serve there',
@@ -23,10 +31,8 @@ describe('bearer token', () => {
   });
 
   it('off loopback, state-changing routes need the token; reads do not; the token never reaches the log', async () => {
-    const cluster = createMemoryCluster();
-    cluster.addWorkload({ kind: 'deployment', namespace: 'openstack', name: 'keystone', replicas: 5 });
     const root = await cookieDir({ 'killpod/keystone-chaos.json': fastKillpod({ interval: 60 }) });
-    h = await startHarness(cluster, root, { token, logFormat: 'text' }, '0.0.0.0');
+    h = await startHarness(await cluster(), root, { token, logFormat: 'text' }, '0.0.0.0');
     const local = h.url.replace('0.0.0.0', '127.0.0.1');
     const call = async (path: string, init: RequestInit = {}) => {
       const res = await fetch(`${local}${path}`, init);
@@ -46,22 +52,18 @@ describe('bearer token', () => {
     expect(await call('/healthz')).toMatchObject({ status: 200, text: 'ok\n' });
     expect(await call('/start/killpod/keystone-chaos', { headers: { authorization: `Bearer ${token}` } })).toMatchObject({ status: 200, text: 'start initiated\n' });
     expect(await call('/stop/killpod/keystone-chaos', { headers: { authorization: `bearer ${token}` } })).toMatchObject({ status: 200, text: 'stop initiated\n' });
-    await h.close();
-    h = undefined;
-    expect(h).toBeUndefined();
+    expect(h.server.jobs.all().map((j) => j.id)).toEqual(['keystone-chaos-1']);
   });
 
   it('enforces a token given on loopback too', async () => {
-    h = await startHarness(createMemoryCluster(), await cookieDir({ 'killpod/a.json': fastKillpod() }), { token });
+    h = await startHarness(await cluster(), await cookieDir({ 'killpod/a.json': fastKillpod() }), { token });
     expect((await h.get('/start/killpod/a')).status).toBe(401);
     expect((await h.get('/list')).status).toBe(200);
   });
 
   it('keeps the token out of every log line', async () => {
     const lines: string[] = [];
-    const cluster = createMemoryCluster();
-    cluster.addWorkload({ kind: 'deployment', namespace: 'openstack', name: 'keystone', replicas: 5 });
-    h = await startHarness(cluster, await cookieDir({ 'killpod/a.json': fastKillpod() }), { token, log: (l) => lines.push(l), logFormat: 'json' });
+    h = await startHarness(await cluster(), await cookieDir({ 'killpod/a.json': fastKillpod() }), { token, log: (l) => lines.push(l), logFormat: 'json' });
     await h.get('/start/killpod/a', { headers: { authorization: `Bearer ${token}` } });
     await h.get('/start/killpod/a', { headers: { authorization: `Bearer ${token}x` } });
     await h.get('/stop/killpod/a', { headers: { authorization: `Bearer ${token}` } });

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRng } from '../../src/core/rng.js';
+import type { Simulation } from '../../src/sim/index.js';
+import { startTestApiServer, type TestApiServer } from '../helpers/fake-apiserver.js';
 import type { Cluster } from '../../src/kube/types.js';
 import { createServer, type CookieServer, type ServerDeps } from '../../src/server/server.js';
 
@@ -49,3 +51,13 @@ export const fastKillpod = (extra: Record<string, unknown> = {}) => ({
   slack: false,
   ...extra,
 });
+
+/** The loopback fake API server (controllers off unless asked) seeded by `seed`, and a real Cluster talking to it. */
+export async function startApi(seed: (sim: Simulation) => void = () => {}, controllers?: { replaceDelayMs: number; readyDelayMs: number }): Promise<{ api: TestApiServer; cluster: Cluster; close(): Promise<void> }> {
+  const api = await startTestApiServer(controllers ? { controllers } : {});
+  seed(api.sim);
+  return { api, cluster: await api.connect(), close: api.close };
+}
+
+/** Pods of a namespace in the simulation, by name. */
+export const podNames = (sim: Simulation, namespace: string): string[] => sim.pods(namespace).map((p) => p.metadata.name);

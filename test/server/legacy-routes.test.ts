@@ -1,23 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryCluster, type MemoryCluster } from '../helpers/memory-cluster.js';
-import { cookieDir, fastKillpod, startHarness, type Harness } from './harness.js';
+import { cookieDir, fastKillpod, podNames, startApi, startHarness, type Harness } from './harness.js';
+import type { TestApiServer } from '../helpers/fake-apiserver.js';
 
-let h: Harness | undefined;
+const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await h?.close();
-  h = undefined;
+  while (closers.length) await closers.pop()?.();
 });
 
-async function setup(): Promise<{ cluster: MemoryCluster; h: Harness }> {
-  const cluster = createMemoryCluster();
-  cluster.addWorkload({ kind: 'deployment', namespace: 'openstack', name: 'keystone', replicas: 40 });
+async function setup(): Promise<{ api: TestApiServer; h: Harness }> {
+  const { api, cluster, close } = await startApi((sim) => {
+    sim.addNode('node-1');
+    sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 40 });
+  });
+  closers.push(close);
   const root = await cookieDir({
     'killpod/keystone-chaos.json': fastKillpod({ safety: { minAvailable: 1 } }),
     'killpod/openstack-random-deployment.json': { name: '', kind: 'deployment', namespace: 'openstack', target: 1, interval: 30, duration: 600, slack: false },
     'nodeexec/test-exec-all.json': { target: 'all', commands: [{ command: 'ps', parameters: ['aux'] }] },
   });
-  h = await startHarness(cluster, root);
-  return { cluster, h };
+  const h = await startHarness(cluster, root, { logFormat: 'legacy' });
+  closers.push(h.close);
+  return { api, h };
 }
 
 describe('generation-1 routes, driven as the README curl calls them', () => {
@@ -33,23 +36,27 @@ describe('generation-1 routes, driven as the README curl calls them', () => {
   });
 
   it('starts a killpod job, ignores a second start, reports it, and stops it', async () => {
-    const { cluster, h } = await setup();
+    const { api, h } = await setup();
+    const before = podNames(api.sim, 'openstack');
     expect(await h.get('/start/killpod/keystone-chaos')).toMatchObject({ status: 200, text: 'start initiated\n' });
     expect(await h.get('/start/killpod/keystone-chaos', { method: 'POST' })).toMatchObject({ status: 200, text: 'start initiated\n' });
     expect(h.lines.some((l) => /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d pod keystone-chaos is already being munched, ignoring request$/.test(l))).toBe(true);
     expect((await h.get('/status/killpod')).text).toBe('Running Jobs:\nkeystone-chaos\n');
-    await expect.poll(() => cluster.pods('openstack').length, { timeout: 5000 }).toBeLessThanOrEqual(37);
+    await expect.poll(() => api.sim.pods('openstack').length, { timeout: 5000 }).toBeLessThanOrEqual(37);
 
     expect(await h.get('/stop/killpod/keystone-chaos')).toMatchObject({ status: 200, text: 'stop initiated\n' });
     await expect.poll(async () => (await h.get('/status/killpod')).text).toBe('Running Jobs:\n');
-    const killed = 40 - cluster.pods('openstack').length;
+    const left = podNames(api.sim, 'openstack');
+    const killed = before.filter((name) => !left.includes(name));
+    expect(h.server.jobs.all()).toHaveLength(1);
     const status = (await h.get('/status/killpod/keystone-chaos')).text;
-    expect(status).toMatch(/^Job Status:\nname: keystone-chaos\nid: keystone-chaos-1\n/);
-    expect(status).toContain(`kills: ${killed}\n`);
+    expect(status).toMatch(/^Job Status:\nname: keystone-chaos\nid: keystone-chaos-1\nstate: (stopping|finished) \(stopped\)\n/);
+    expect(status).toContain(`kills: ${killed.length}\n`);
     expect(status).toMatch(/stopTime: \d{4}-/);
-    const victims = status.split('\n').filter((l) => /^ {2}\d{4}-.* openstack\/keystone-\d+ \(deployment\/keystone on node-1\)/.test(l));
-    expect(victims).toHaveLength(killed);
-    expect(h.lines.some((l) => l.endsWith('Eating pod ' + (status.match(/openstack\/(keystone-\d+)/)?.[1] ?? '?') + ' NOM NOM NOM!!!!'))).toBe(true);
+    const victims = status.split('\n').filter((l) => /^ {2}\d{4}-\S+ openstack\/keystone-\S+ \(deployment\/keystone on node-1\)/.test(l));
+    expect(victims.map((l) => /openstack\/(\S+)/.exec(l)?.[1]).sort()).toEqual(killed.sort());
+    expect(h.lines.filter((l) => / Eating pod keystone-\S+ NOM NOM NOM!!!!$/.test(l))).toHaveLength(killed.length);
+    expect(h.lines.some((l) => l.endsWith('Cookie Time!!! Feast starting on 1 pod of deployment/keystone in openstack'))).toBe(true);
     expect(h.lines.some((l) => l.endsWith('Done snacking on keystone-chaos'))).toBe(true);
   });
 
@@ -70,9 +77,11 @@ describe('generation-1 routes, driven as the README curl calls them', () => {
   });
 
   it('refuses an invalid cookie file with its one-line problem', async () => {
-    const cluster = createMemoryCluster();
+    const { cluster, close } = await startApi();
+    closers.push(close);
     const root = await cookieDir({ 'killpod/bad.json': { kind: 'deployment', namespace: 'openstack', interval: 0 } });
-    h = await startHarness(cluster, root);
+    const h = await startHarness(cluster, root);
+    closers.push(h.close);
     const reply = await h.get('/start/killpod/bad');
     expect(reply.status).toBe(400);
     expect(reply.text).toMatch(/^killpod\/bad: .*bad\.json: interval: expected a positive number of seconds, got 0\n$/);

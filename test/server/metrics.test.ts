@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/server/metrics.js';
 import type { LogEntry } from '../../src/log/entries.js';
-import { createMemoryCluster } from '../helpers/memory-cluster.js';
-import { cookieDir, fastKillpod, startHarness, type Harness } from './harness.js';
+import { cookieDir, fastKillpod, startApi, startHarness, type Harness } from './harness.js';
 
 const workload = { kind: 'deployment' as const, namespace: 'ns', name: 'api' };
 const pod = { namespace: 'ns', name: 'api-1', uid: 'u1' };
@@ -47,22 +46,24 @@ describe('createMetrics', () => {
 
 describe('/metrics and /healthz on the server', () => {
   let h: Harness | undefined;
+  let closeApi: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await h?.close();
+    await closeApi?.();
   });
 
   it('counts kills of a running job and the running-jobs gauge', async () => {
-    const cluster = createMemoryCluster();
-    cluster.addWorkload({ kind: 'deployment', namespace: 'openstack', name: 'keystone', replicas: 20 });
+    const { api, cluster, close } = await startApi((sim) => sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 20 }));
+    closeApi = close;
     h = await startHarness(cluster, await cookieDir({ 'killpod/k.json': fastKillpod() }));
     expect((await h.get('/metrics')).text).toContain('cookiemonster_running_jobs 0\n');
     await h.get('/start/killpod/k');
-    await expect.poll(() => cluster.pods('openstack').length, { timeout: 5000 }).toBeLessThan(18);
+    await expect.poll(() => api.sim.pods('openstack').length, { timeout: 5000 }).toBeLessThan(18);
     const metrics = await h.get('/metrics');
     expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(metrics.text).toContain('cookiemonster_running_jobs 1\n');
     const kills = Number(/cookiemonster_kills_total\{cookie="k",dry_run="false"\} (\d+)/.exec(metrics.text)?.[1]);
     expect(kills).toBeGreaterThanOrEqual(2);
-    expect(kills).toBeLessThanOrEqual(20 - cluster.pods('openstack').length);
+    expect(kills).toBeLessThanOrEqual(20 - api.sim.pods('openstack').length);
   });
 });

@@ -2,20 +2,20 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMemoryCluster } from '../helpers/memory-cluster.js';
-import { cookieDir, fastKillpod, startHarness } from './harness.js';
+import { cookieDir, fastKillpod, startApi, startHarness } from './harness.js';
 
 describe('close (SIGTERM)', () => {
   it('stops every job, logs unrecovered kills, flushes each kill-log file, then stops listening', async () => {
-    const cluster = createMemoryCluster();
-    cluster.addWorkload({ kind: 'deployment', namespace: 'openstack', name: 'keystone', replicas: 20 });
-    cluster.addWorkload({ kind: 'deployment', namespace: 'openstack', name: 'glance', replicas: 20 });
+    const { api, cluster, close } = await startApi((sim) => {
+      sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 20 });
+      sim.addDeployment({ namespace: 'openstack', name: 'glance', replicas: 20 });
+    });
     const killLogDir = await mkdtemp(join(tmpdir(), 'kcm-logs-'));
     const root = await cookieDir({ 'killpod/k.json': fastKillpod(), 'killpod/g.json': fastKillpod({ name: 'glance' }) });
     const h = await startHarness(cluster, root, { killLogDir, recoveryTimeoutMs: 60_000 });
     await h.get('/start/killpod/k');
     await h.get('/start/killpod/g');
-    await expect.poll(() => cluster.pods('openstack').length, { timeout: 5000 }).toBeLessThan(37);
+    await expect.poll(() => api.sim.pods('openstack').length, { timeout: 5000 }).toBeLessThan(37);
     const started = Date.now();
     await h.close();
     expect(Date.now() - started).toBeLessThan(3000);
@@ -30,5 +30,6 @@ describe('close (SIGTERM)', () => {
       expect(lines.at(-1)).toMatchObject({ kind: 'run-end', outcome: 'interrupted', exitCode: 143 });
     }
     await expect(fetch(`${h.url}/healthz`)).rejects.toThrow();
+    await close();
   });
 });

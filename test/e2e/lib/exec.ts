@@ -24,7 +24,8 @@ export interface ExecOptions {
 export function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdin = options.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: [stdin, 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -44,7 +45,10 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
       const stderr = Buffer.concat(err).toString('utf8');
       resolve({ code, signal, stdout, stderr, ms: Date.now() - started, timedOut });
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // the program may exit without reading its input
+      child.stdin.end(options.input);
+    }
   });
 }
 
