@@ -41,9 +41,16 @@ export const runFlagsSchema = z.object({
 
 export type RunFlags = z.output<typeof runFlagsSchema> & { command: string[] };
 
+const repeatable = new Set(['cookie', 'check', 'helm-release', '--']);
+
+/** A single-valued flag given twice (a template's default, then the user's own) keeps the last value, like most CLIs. */
+function lastValueWins(flags: Flags): Flags {
+  return Object.fromEntries(Object.entries(flags).map(([key, value]) => [key, !repeatable.has(key) && Array.isArray(value) ? value.at(-1) : value])) as Flags;
+}
+
 /** yargs output → RunFlags, or one usage error listing every bad flag (`--seed: expected a whole number, got NaN`). */
 export function parseRunFlags(flags: Flags): RunFlags {
-  const parsed = runFlagsSchema.safeParse(flags);
+  const parsed = runFlagsSchema.safeParse(lastValueWins(flags));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `--${formatPath(issue.path)}: ${issue.message}`);
     throw new CookieError('usage', problems[0] ?? 'invalid flags', { details: { problems } });

@@ -21,6 +21,8 @@ export interface RunCommandOptions {
 const drainAfterExitMs = 2_000;
 /** How often a terminated group is checked for survivors during the SIGTERM grace period. */
 const groupPollMs = 50;
+/** How long SIGKILLed processes get to disappear before the result is returned anyway. */
+const killSettleMs = 1_000;
 
 type Exit = { code: number | null; signal: string | null } | { error: NodeJS.ErrnoException };
 
@@ -78,17 +80,21 @@ export async function runCommand(spec: CommandSpec, deps: RunCommandDeps, option
     signalGroup(pid, 'SIGTERM');
     escalation = escalate(pid).catch(ignore);
   };
-  /** Polls until the group is gone; SIGKILL once the grace period is over. */
-  const escalate = async (pid: number): Promise<void> => {
-    const deadline = clock.now() + settings.killAfterMs;
+  /** True once no process of the group runs any more; false when it still does after `withinMs`. */
+  const groupEnds = async (pid: number, withinMs: number): Promise<boolean> => {
+    const deadline = clock.now() + withinMs;
     while (groupAlive(pid)) {
       const left = deadline - clock.now();
-      if (left <= 0) {
-        ending.escalated = signalGroup(pid, 'SIGKILL');
-        return;
-      }
+      if (left <= 0) return false;
       await clock.sleep(Math.min(groupPollMs, left), life.signal);
     }
+    return true;
+  };
+  /** SIGKILL once the grace period is over, then wait for the kernel to finish delivering it. */
+  const escalate = async (pid: number): Promise<void> => {
+    if (await groupEnds(pid, settings.killAfterMs)) return;
+    ending.escalated = signalGroup(pid, 'SIGKILL');
+    await groupEnds(pid, killSettleMs);
   };
   const onAbort = (): void => {
     if (!ending.timedOut) ending.cancelled = true;

@@ -122,7 +122,7 @@ describe('a 1.20 server', () => {
         fetch(`${old.url}/api/v1/namespaces/ns/pods/pod-0/eviction`, { method: 'POST', body: JSON.stringify({ apiVersion, kind: 'Eviction', metadata: { name: 'pod-0' } }) });
       const v1 = await evict('policy/v1');
       expect(v1.status).toBe(400);
-      expect((await v1.json()).message).toMatch(/^no kind "Eviction" is registered for version "policy\/v1"/);
+      expect(((await v1.json()) as { message: string }).message).toMatch(/^no kind "Eviction" is registered for version "policy\/v1"/);
       expect((await evict('policy/v1beta1')).status).toBe(201);
       expect(((await (await fetch(`${old.url}/version`)).json()) as { gitVersion: string }).gitVersion).toBe('v1.20.2');
     } finally {
