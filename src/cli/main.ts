@@ -9,6 +9,16 @@ import type { CliIo } from './io.js';
 const epilogue = `Exit codes: 0 passed · 1 verification failed · 2 usage or config error · 3 deploy check failed or cluster unreachable · 4 chaos failed (recovery SLO breached, unrecovered workload, cookie error) · 130/143 interrupted (SIGINT/SIGTERM).
 Docs: README.md in the package.`;
 
+const examples: [string, string][] = [
+  ['$0 run --cookie killpod/openstack-random-deployment --max-recovery 60s -- ./run-tests.sh', 'chaos while your tests run; JUnit and kill log in reports/'],
+  ['$0 demo', 'the same run on a built-in simulated cluster'],
+  ['$0 cookies validate cookies.d', 'check cookie files: one line per problem, exit 2'],
+  ['$0 serve --port 8080', "the original REST API (/start/killpod/NAME …) on 127.0.0.1"],
+  ['$0 start --server http://127.0.0.1:8080 killpod/openstack-random-deployment', 'start a cookie on a server'],
+  ['$0 stop --server http://127.0.0.1:8080 killpod/openstack-random-deployment', 'stop it, wait for recovery, write its JUnit'],
+  ['$0 status --server http://127.0.0.1:8080', 'the jobs of a server'],
+];
+
 function buildParser(io: CliIo, sink: (command: Command, flags: Flags) => void): Argv {
   let parser = yargs()
     .scriptName('cookiemonster')
@@ -25,8 +35,10 @@ function buildParser(io: CliIo, sink: (command: Command, flags: Flags) => void):
     .recommendCommands()
     .epilogue(epilogue)
     .fail((message, error) => {
-      throw isCookieError(error) ? error : new CookieError('usage', message ?? describeError(error), { cause: error });
+      if (isCookieError(error)) throw error;
+      throw new CookieError('usage', (message ?? describeError(error)).replace(/\s*\n\s*/g, ' '), { cause: error });
     });
+  for (const [example, description] of examples) parser = parser.example(example, description);
   for (const command of commands) {
     parser = parser.command(command.command, command.describe, command.builder, (flags) => sink(command, flags as Flags));
   }

@@ -2,7 +2,7 @@ import { configError } from '../config/issues.js';
 import { findCookieRoot, loadCookies } from '../config/load.js';
 import type { Cookie } from '../config/schema.js';
 import { CookieError } from '../errors.js';
-import { findCookie } from './commands/cookies.js';
+import { findCookie } from './cookies-main.js';
 
 /** The cookies a run uses: those named by `--cookie`, else every killpod cookie found. */
 export async function selectCookies(dir: string | undefined, names: readonly string[], cwd: string): Promise<Cookie[]> {

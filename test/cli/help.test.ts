@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { binPath } from './run-cli.js';
+
+const run = promisify(execFile);
+const packageVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
+/** Runs the built CLI with a module-loader hook that records every module URL the process loads. */
+async function loadedModules(args: string[]): Promise<{ stdout: string; modules: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kcm-help-'));
+  const log = join(dir, 'loaded.txt');
+  writeFileSync(log, '');
+  writeFileSync(
+    join(dir, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`,
+  );
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
+  const { stdout } = await run(process.execPath, ['--import', join(dir, 'register.mjs'), binPath, ...args], { cwd: dir });
+  return { stdout, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+describe('--help and --version', () => {
+  it('--version prints our own package version', async () => {
+    const { stdout } = await run(process.execPath, [binPath, '--version'], { cwd: tmpdir() });
+    expect(stdout.trim()).toBe(packageVersion);
+  });
+
+  it('--help lists every command, each with an example', async () => {
+    const { stdout } = await run(process.execPath, [binPath, '--help']);
+    const examples = stdout.slice(stdout.indexOf('Examples:'));
+    for (const name of ['run', 'demo', 'cookies', 'serve', 'start', 'stop', 'status']) {
+      expect(stdout).toMatch(new RegExp(`^  cookiemonster ${name}\\b`, 'm'));
+      expect(examples).toMatch(new RegExp(`^  cookiemonster ${name} `, 'm'));
+    }
+    expect(stdout).toMatch(/Exit codes: 0 passed/);
+  });
+
+  it.each([[['--help']], [['run', '--help']], [['cookies', '--help']], [['serve', '--help']], [['stop', '--help']]])(
+    '%j loads neither @kubernetes/client-node nor zod',
+    async (args) => {
+      const { stdout, modules } = await loadedModules(args);
+      expect(stdout).toMatch(/Options:/);
+      expect(modules.some((url) => url.endsWith('/dist/bin.js'))).toBe(true);
+      expect(modules.filter((url) => /node_modules\/(@kubernetes\/client-node|zod)\//.test(url))).toEqual([]);
+    },
+  );
+});
