@@ -55,7 +55,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   try {
     const [cli, rally] = await Promise.all([installPackedCli(workDir, log, optionalPath('KCM_E2E_TARBALL')), prepareRally(workDir, log)]);
-    if ('missing' in rally) log(`Rally scenarios will be skipped: ${rally.missing}`);
+    if ('missing' in rally) {
+      if (process.env['CI']) throw new Error(`Rally is required in CI (apt-get install rally): ${rally.missing}`);
+      log(`Rally scenarios will be skipped: ${rally.missing}`);
+    }
     let real: E2eContext['real'] = { missing: 'KCM_E2E_BACKENDS does not include "real"' };
     if (backends.includes('real')) {
       stateDir = resolve(process.env['KCM_E2E_STATE_DIR'] ?? join(workDir, 'cluster'));
