@@ -1,6 +1,11 @@
 import type { Cookie } from '../config/schema.js';
 import { CookieError } from '../errors.js';
+import type { NodeExecRunner } from '../core/chaos.js';
+import { createNodeExecRunner, defaultWorkerSelector } from '../core/cookies/nodeexec.js';
+import type { PodExecOptions } from '../kube/exec.js';
 import { createCluster } from '../kube/index.js';
+import { lazyPodExec } from '../kube/lazy-exec.js';
+import { parseSelectorString } from '../kube/selector.js';
 import type { Flags } from './command.js';
 import type { CliIo } from './io.js';
 import { parseRunFlags, type RunFlags } from './run-options.js';
@@ -12,9 +17,20 @@ export async function runMain(raw: Flags, io: CliIo): Promise<number> {
   const flags = parseRunFlags(raw);
   const cookies = await selectCookies(flags.cookies, flags.cookie, io.cwd);
   requireAnEnd(flags, cookies);
-  const connect: Connect = (onRetry) =>
-    createCluster({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd, onRetry });
-  return (await runSession(flags, cookies, connect, io)).exitCode;
+  const kube = { kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd };
+  const connect: Connect = (onRetry) => createCluster({ ...kube, onRetry });
+  const nodeExec = cookies.some((c) => c.group === 'nodeexec') ? nodeWorkerExec(kube, io) : undefined;
+  return (await runSession(flags, cookies, connect, io, { nodeExec })).exitCode;
+}
+
+/** nodeexec cookies run through the worker DaemonSet of deploy/nodeexec/ (in $POD_NAMESPACE, else `cookiemonster`). */
+function nodeWorkerExec(kube: PodExecOptions, io: CliIo): NodeExecRunner {
+  return createNodeExecRunner({
+    exec: lazyPodExec(kube),
+    namespace: io.env['POD_NAMESPACE'] ?? 'cookiemonster',
+    selector: parseSelectorString(defaultWorkerSelector),
+    container: 'worker',
+  });
 }
 
 /** Chaos must end by itself: a verification command, the Rally preset, or a duration. */

@@ -6,9 +6,11 @@ import { systemClock } from '../core/clock.js';
 import { parseCheckTarget, type CheckTarget } from '../core/deploy-check.js';
 import { executePipeline, type Phase } from '../core/pipeline.js';
 import { randomSeed, seededRng } from '../core/rng.js';
+import type { NodeExecRunner } from '../core/chaos.js';
 import type { Cluster } from '../kube/types.js';
 import { createKillLog, entriesOf } from '../log/entries.js';
 import { formatEntry, toJsonLine } from '../log/format.js';
+import { attachNotifications, resolveNotifyTargets } from '../notify/index.js';
 import { toJUnitXml } from '../report/junit.js';
 import type { RunReport } from '../report/types.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
@@ -28,11 +30,19 @@ const phaseTitles: Record<Phase, string> = {
 };
 
 /** Everything `run` and `demo` share once they have a cluster and cookies: pipeline, live log, reports, exit code. */
-export async function runSession(flags: RunFlags, cookies: Cookie[], connect: Connect, io: CliIo): Promise<{ report: RunReport; exitCode: number }> {
+export async function runSession(
+  flags: RunFlags,
+  cookies: Cookie[],
+  connect: Connect,
+  io: CliIo,
+  extras: { nodeExec?: NodeExecRunner | undefined } = {},
+): Promise<{ report: RunReport; exitCode: number }> {
   const clock = systemClock;
   const seed = flags.seed ?? randomSeed();
   const log = createKillLog(clock);
   const cluster = await connect((operation, attempt, message) => log.append({ kind: 'retry', operation, attempt, message }));
+  // Slack (cookies with `slack: true`), the generic webhook ($KCM_SLACK_WEBHOOK_URL, $KCM_WEBHOOK_URL) and `events: true`.
+  const notify = attachNotifications(log, { cluster, cookies }, { ...(await resolveNotifyTargets({ env: io.env, cwd: io.cwd })), events: false });
   const kind: CiKind = flags.ci === 'auto' ? detectCi(io.env) : flags.ci;
   const ci = createCiOutput({ kind, env: io.env, write: io.stdout, clock, color: flags.color ?? shouldUseColor(io.env, io.isTTY) });
   log.subscribe((entry) => {
@@ -74,6 +84,7 @@ export async function runSession(flags: RunFlags, cookies: Cookie[], connect: Co
       clock,
       rng: seededRng(seed),
       log,
+      nodeExec: extras.nodeExec,
       verification: buildVerification(flags, {
         clock,
         cwd: io.cwd,
@@ -85,6 +96,9 @@ export async function runSession(flags: RunFlags, cookies: Cookie[], connect: Co
     },
     { signal: io.signal, interruptSignal: io.interruptSignal },
   );
+  // After an interrupt the reports come first: CI gives a killed step only seconds.
+  if (!io.signal.aborted) await notify.flush();
+  notify.detach();
   const junitPath = resolve(io.cwd, flags.junit);
   const killLogPath = resolve(io.cwd, flags['kill-log']);
   await writeFileAtomic(junitPath, toJUnitXml(report));

@@ -53,8 +53,8 @@ export function createRemote(baseUrl: string, token: string | undefined, fetchIm
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const e = error as { name?: string; cause?: { code?: string } };
-      const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000}s` : (e.cause?.code ?? (error as Error).message);
+      const e = error as { name?: string; cause?: { code?: string; message?: string } };
+      const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000}s` : (e.cause?.code ?? e.cause?.message ?? (error as Error).message);
       throw new CookieError('cluster-unreachable', `cannot reach the cookiemonster server at ${origin}: ${why}`, {
         hint: 'is `cookiemonster serve` running there (in the cluster: NodePort 30003)?',
       });

@@ -117,7 +117,7 @@ export function createServer(deps: ServerDeps): CookieServer {
     async listen(port = 8080, host = '127.0.0.1') {
       if (deps.token === undefined && !isLoopbackHost(host)) {
         throw new CookieError('usage', `--host ${host} is not a loopback address: a bearer token is required to serve there`, {
-          hint: 'give --token-file FILE or set $KCM_SERVER_TOKEN (in the cluster: the Secret of deploy/server.yaml)',
+          hint: 'give --token-file FILE or set $KCM_SERVER_TOKEN (in the cluster: the Secret cookiemonster-token, see deploy/server.yaml)',
         });
       }
       await new Promise<void>((resolve, reject) => {

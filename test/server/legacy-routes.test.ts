@@ -87,3 +87,37 @@ describe('generation-1 routes, driven as the README curl calls them', () => {
     expect(reply.text).toMatch(/^killpod\/bad: .*bad\.json: interval: expected a positive number of seconds, got 0\n$/);
   });
 });
+
+describe('the original README "Test it" session', () => {
+  it("starts the server and drives the original routes with plain HTTP exactly as the seed's curl calls did", async () => {
+    // Namespace test, mariadb with 7 replicas (the README's `--set replicas=7`), the shipped test-mariadb cookie.
+    const { api, cluster, close } = await startApi((sim) => {
+      sim.addNode('node-1');
+      sim.addStatefulSet({ namespace: 'test', name: 'mariadb', replicas: 7 });
+    });
+    closers.push(close);
+    const root = await cookieDir({
+      'killpod/test-mariadb.json': '{"name":"mariadb","kind":"statefulset","namespace":"test","target":1,"interval":30,"duration":600,"slack":false}',
+      'nodeexec/test-exec-all.json': '{"target":"all","commands":[{"command":"ps","parameters":["aux"]}]}',
+    });
+    const h = await startHarness(cluster, root, { logFormat: 'legacy' });
+    closers.push(h.close);
+    // curl localhost:30003/<route>: GET, no headers, plain-text answers.
+    const curl = async (route: string): Promise<string> => (await fetch(`${h.url}${route}`)).text();
+
+    expect(await curl('/list')).toBe('test-mariadb\ntest-exec-all\n');
+    expect(await curl('/list/killpod')).toBe('test-mariadb\n');
+    expect(JSON.parse(await curl('/show/killpod/test-mariadb'))).toMatchObject({ name: 'mariadb', kind: 'statefulset', namespace: 'test' });
+    expect(await curl('/start/killpod/test-mariadb')).toBe('start initiated\n');
+    expect(await curl('/status/killpod')).toBe('Running Jobs:\ntest-mariadb\n');
+    // The first kill is immediate (the original waited one interval).
+    await expect.poll(() => api.sim.pods('test').length, { timeout: 5000 }).toBe(6);
+    expect(await curl('/status/killpod/test-mariadb')).toMatch(/^Job Status:\nname: test-mariadb\nid: test-mariadb-1\nstate: running\n[\s\S]*kills: 1\n[\s\S]*victims:\n {2}\S+ test\/mariadb-\d \(statefulset\/mariadb on node-1\)\n/);
+    expect(await curl('/stop/killpod/test-mariadb')).toBe('stop initiated\n');
+    expect(await curl('/stop/nodeexec/test-exec-all')).toBe('can not stop a nodeexec job\n');
+    expect(await curl('/status/running')).toBe('invalid group specified\n');
+    await expect.poll(() => curl('/status/killpod')).toBe('Running Jobs:\n');
+    expect(await curl('/status/killpod/test-mariadb')).toMatch(/\nstopTime: \d{4}-\d\d-\d\dT[\s\S]*\nkills: 1\n/);
+    expect(h.lines.filter((l) => / Eating pod mariadb-\d NOM NOM NOM!!!!$/.test(l))).toHaveLength(1);
+  });
+});

@@ -8,7 +8,7 @@ import { mapWithConcurrency } from '../concurrency.js';
 import { pickOne } from '../pick.js';
 import type { BiteContext } from './context.js';
 
-/** Where the node worker DaemonSet runs (deploy/node-worker.yaml): one privileged, hostPID pod per node. */
+/** Where the node worker DaemonSet runs (deploy/nodeexec/node-worker.yaml): one privileged, hostPID pod per node. */
 export interface NodeWorkerSettings {
   exec: PodExec;
   namespace: string;
@@ -49,7 +49,7 @@ export function createNodeExecRunner(settings: NodeWorkerSettings): NodeExecRunn
         const worker = workerOn.get(node);
         if (!worker) {
           fail(new CookieError('not-found', `no running worker pod on node ${node} (pods ${describeSelector(settings)})`, {
-            hint: 'deploy the node worker DaemonSet (deploy/node-worker.yaml) and check its tolerations',
+            hint: 'deploy the node worker DaemonSet (deploy/nodeexec/node-worker.yaml) and check its tolerations',
           }));
           return;
         }

@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { durationField, expected } from '../config/fields.js';
+import { formatPath } from '../config/issues.js';
+import { findCookieRoot, loadCookies } from '../config/load.js';
+import { legacyTimestamp } from '../log/format.js';
+import { createNodeExecRunner } from '../core/cookies/nodeexec.js';
+import { randomSeed, seededRng } from '../core/rng.js';
+import { CookieError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { createCluster } from '../kube/index.js';
+import { lazyPodExec } from '../kube/lazy-exec.js';
+import { parseSelectorString } from '../kube/selector.js';
+import { resolveNotifyTargets, validateTemplate, type NotificationSettings } from '../notify/index.js';
+import { createServer } from '../server/server.js';
+import { readServerToken } from '../server/token.js';
+import type { Flags } from './command.js';
+import type { CliIo } from './io.js';
+
+const serveFlags = z.object({
+  port: z.number({ error: expected('a port number') }).int({ error: expected('a port number') }).min(0, { error: expected('a port 0-65535') }).max(65535, { error: expected('a port 0-65535') }),
+  host: z.string().min(1),
+  kubeconfig: z.string().optional(),
+  context: z.string().optional(),
+  cookies: z.string().optional(),
+  'token-file': z.string().optional(),
+  'dry-run': z.boolean(),
+  mode: z.enum(['delete', 'evict']),
+  'grace-period': durationField('a duration like "30s"').optional(),
+  'allow-kube-system': z.boolean(),
+  seed: z.number({ error: expected('a whole number') }).int({ error: expected('a whole number') }).min(0, { error: expected('a whole number ≥ 0') }).optional(),
+  'max-recovery': durationField('a positive duration like "60s"', { min: 1 }).optional(),
+  'recovery-timeout': durationField('a duration like "2m"').optional(),
+  'kill-log-dir': z.string().optional(),
+  'log-format': z.enum(['text', 'legacy', 'json']),
+  'slack-webhook-file': z.string().optional(),
+  'webhook-file': z.string().optional(),
+  'notify-template': z.string().optional(),
+  events: z.boolean(),
+  'worker-namespace': z.string().optional(),
+  'worker-selector': z.string().min(1),
+  'worker-container': z.string(),
+  'exec-timeout': durationField('a positive duration like "2m"', { min: 1 }),
+});
+
+/** `cookiemonster serve`: flags → cookies → cluster → REST server, until SIGINT/SIGTERM. */
+export async function serveMain(raw: Flags, io: CliIo): Promise<number> {
+  const flags = parseServeFlags(raw);
+  const say = (line: string): void => io.stderr(`${legacyTimestamp(Date.now())} ${line}\n`);
+  const token = await readServerToken(flags['token-file'], io);
+  const root = findCookieRoot(flags.cookies, io.cwd);
+  say(`checking directory: ${root ?? `${resolve(io.cwd, 'cookies.d')} and /etc/cookies.d (neither exists)`}`);
+  const loaded = await loadCookies(root, io.cwd);
+  for (const cookie of loaded.cookies) say(`loading ${cookie.group}/${cookie.name}`);
+  for (const problem of loaded.problems) say(`warning: ${problem} (the server re-reads cookies on every request)`);
+  const notifications = await notificationSettings(flags, io);
+  const kube = { kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd };
+  const cluster = await createCluster(kube);
+  const self = io.env['POD_NAME'] && io.env['POD_NAMESPACE'] ? { name: io.env['POD_NAME'], namespace: io.env['POD_NAMESPACE'] } : undefined;
+  const nodeExec = createNodeExecRunner({
+    exec: lazyPodExec(kube),
+    namespace: flags['worker-namespace'] ?? io.env['POD_NAMESPACE'] ?? 'cookiemonster',
+    selector: parseSelectorString(flags['worker-selector']),
+    container: flags['worker-container'] || undefined,
+    timeoutMs: flags['exec-timeout'],
+  });
+  const server = createServer({
+    cluster,
+    rng: seededRng(flags.seed ?? randomSeed()),
+    cookieRoot: root,
+    cwd: io.cwd,
+    bite: {
+      dryRun: flags['dry-run'],
+      mode: flags.mode,
+      gracePeriodSeconds: flags['grace-period'] === undefined ? undefined : Math.round(flags['grace-period'] / 1000),
+      allowKubeSystem: flags['allow-kube-system'],
+      self,
+    },
+    nodeExec,
+    token,
+    log: (line) => io.stderr(`${line}\n`),
+    logFormat: flags['log-format'],
+    notifications,
+    killLogDir: flags['kill-log-dir'] === undefined ? undefined : resolve(io.cwd, flags['kill-log-dir']),
+    maxRecoveryMs: flags['max-recovery'],
+    recoveryTimeoutMs: flags['recovery-timeout'],
+  });
+  const url = await server.listen(flags.port, flags.host);
+  say(`serving on ${url} against ${cluster.server}${token ? ' (start/stop need the bearer token)' : ''}${self ? `; never killing ${self.namespace}/${self.name}` : ''}`);
+  await new Promise<void>((resolveAbort) => {
+    if (io.signal.aborted) resolveAbort();
+    else io.signal.addEventListener('abort', () => resolveAbort(), { once: true });
+  });
+  say(`${io.interruptSignal() ?? 'signal'} received: stopping every job and flushing kill logs`);
+  await server.close();
+  say('stopped');
+  return ExitCode.passed;
+}
+
+export type ServeFlags = z.output<typeof serveFlags>;
+
+/** yargs output → validated `serve` flags, or one usage error listing every bad flag. */
+export function parseServeFlags(raw: Flags): ServeFlags {
+  const parsed = serveFlags.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `--${formatPath(issue.path)}: ${issue.message}`);
+    throw new CookieError('usage', problems[0] ?? 'invalid flags', { details: { problems } });
+  }
+  return parsed.data;
+}
+
+async function notificationSettings(flags: ServeFlags, io: CliIo): Promise<NotificationSettings> {
+  const targets = await resolveNotifyTargets({ env: io.env, cwd: io.cwd, slackWebhookFile: flags['slack-webhook-file'], webhookFile: flags['webhook-file'] });
+  const template = flags['notify-template'] === undefined ? undefined : validateTemplate(flags['notify-template'], '--notify-template');
+  return { ...targets, template, events: flags.events };
+}

@@ -1,0 +1,57 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import { startTestApiServer } from '../helpers/fake-apiserver.js';
+import { cli } from '../server/cli-io.js';
+import { cookieDir, fastKillpod } from '../server/harness.js';
+import { startReceiver } from './receiver.js';
+
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()?.();
+});
+
+describe('notifications in `cookiemonster run` (the one-step runner)', () => {
+  it('posts kills of `slack: true` cookies to $KCM_SLACK_WEBHOOK_URL, retries a failed post, and still passes', async () => {
+    const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
+    closers.push(api.close);
+    api.sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 });
+    api.sim.addDeployment({ namespace: 'openstack', name: 'glance', replicas: 5 });
+    const slack = await startReceiver([500, 200]);
+    closers.push(slack.close);
+    const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
+    await api.writeKubeconfig(join(work, 'kubeconfig'));
+    const root = await cookieDir({
+      'killpod/loud.json': fastKillpod({ interval: 30, slack: true }),
+      'killpod/quiet.json': fastKillpod({ name: 'glance', interval: 30, slack: false }),
+    });
+    const run = cli(
+      ['run', '--kubeconfig', 'kubeconfig', '--cookies', root, '--cookie', 'loud', '--cookie', 'quiet', '--chaos-duration', '300ms', '--max-recovery', '5s', '--ci', 'plain', '--seed', '5'],
+      { cwd: work, env: { KCM_SLACK_WEBHOOK_URL: slack.url } },
+    );
+    expect(await run.done).toBe(ExitCode.passed);
+    const entries = (await readFile(join(work, 'reports/cookiemonster-kills.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const loud = entries.filter((e) => e['kind'] === 'bite' && e['cookie'] === 'loud') as { pod: { name: string } }[];
+    expect(loud).toHaveLength(1);
+    const text = `Eating pod ${loud[0]?.pod.name} from namespace openstack!!!!  NOM! NOM! NOM!`;
+    // One failed attempt, then the retry; the quiet cookie's kill is not posted.
+    expect(slack.received.map((r) => r.body)).toEqual([{ text }, { text }]);
+    expect(entries.filter((e) => e['kind'] === 'notify-failed')).toEqual([expect.objectContaining({ channel: 'slack', message: 'attempt 1: HTTP 500: no_service, retrying' })]);
+    expect(JSON.stringify(entries)).not.toContain(slack.url);
+    expect(run.out()).not.toContain('secret-token');
+  });
+
+  it('refuses a webhook variable that is not a URL without echoing it', async () => {
+    const api = await startTestApiServer();
+    closers.push(api.close);
+    const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
+    await api.writeKubeconfig(join(work, 'kubeconfig'));
+    const root = await cookieDir({ 'killpod/a.json': fastKillpod() });
+    const run = cli(['run', '--kubeconfig', 'kubeconfig', '--cookies', root, '--chaos-duration', '100ms', '--skip-deploy-check', '--ci', 'plain'], { cwd: work, env: { KCM_WEBHOOK_URL: 'xoxb-not-a-url' } });
+    expect(await run.done).toBe(ExitCode.usage);
+    expect(run.err()).toContain('cookiemonster: $KCM_WEBHOOK_URL: expected an http(s) webhook URL, got a value that is not one (not shown: it may be a secret)');
+    expect(run.err() + run.out()).not.toContain('xoxb-not-a-url');
+  });
+});
