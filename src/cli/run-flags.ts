@@ -1,8 +1,9 @@
 import type { Argv } from 'yargs';
+import { declareNotifyFlags } from './notify-flags.js';
 
 /** The flags of `run` and `demo`, declared once. Values are validated again in run-options.ts (yargs lets NaN through). */
 export function declareRunFlags(y: Argv): Argv {
-  return y
+  return declareNotifyFlags(y)
     .group(['kubeconfig', 'context', 'cookies', 'cookie'], 'Cluster and cookies:')
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig file (else $KUBECONFIG, ~/.kube/config, in-cluster)' })
     .option('context', { type: 'string', describe: 'kubeconfig context' })

@@ -3,6 +3,7 @@ import { durationField, expected } from '../config/fields.js';
 import { formatPath } from '../config/issues.js';
 import { CookieError } from '../errors.js';
 import type { Flags } from './command.js';
+import { notifyFlagFields } from './notify-settings.js';
 
 const optionalDuration = (what: string, min = 0) => durationField(what, { min }).optional();
 
@@ -37,6 +38,7 @@ export const runFlagsSchema = z.object({
   'log-format': z.enum(['text', 'legacy', 'json']),
   ci: z.enum(['auto', 'github', 'gitlab', 'jenkins', 'plain']),
   color: z.boolean().optional(),
+  ...notifyFlagFields,
 });
 
 export type RunFlags = z.output<typeof runFlagsSchema> & { command: string[] };

@@ -10,11 +10,12 @@ import type { NodeExecRunner } from '../core/chaos.js';
 import type { Cluster } from '../kube/types.js';
 import { createKillLog, entriesOf } from '../log/entries.js';
 import { formatEntry, toJsonLine } from '../log/format.js';
-import { attachNotifications, resolveNotifyTargets } from '../notify/index.js';
+import { attachNotifications } from '../notify/index.js';
 import { toJUnitXml } from '../report/junit.js';
 import type { RunReport } from '../report/types.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
 import type { CliIo } from './io.js';
+import { notificationSettings } from './notify-settings.js';
 import { renderSummary } from './render.js';
 import type { RunFlags } from './run-options.js';
 import { buildVerification } from './verification.js';
@@ -42,7 +43,7 @@ export async function runSession(
   const log = createKillLog(clock);
   const cluster = await connect((operation, attempt, message) => log.append({ kind: 'retry', operation, attempt, message }));
   // Slack (cookies with `slack: true`), the generic webhook ($KCM_SLACK_WEBHOOK_URL, $KCM_WEBHOOK_URL) and `events: true`.
-  const notify = attachNotifications(log, { cluster, cookies }, { ...(await resolveNotifyTargets({ env: io.env, cwd: io.cwd })), events: false });
+  const notify = attachNotifications(log, { cluster, cookies }, await notificationSettings(flags, io));
   const kind: CiKind = flags.ci === 'auto' ? detectCi(io.env) : flags.ci;
   const ci = createCiOutput({ kind, env: io.env, write: io.stdout, clock, color: flags.color ?? shouldUseColor(io.env, io.isTTY) });
   log.subscribe((entry) => {

@@ -11,11 +11,11 @@ import { ExitCode } from '../exit-codes.js';
 import { createCluster } from '../kube/index.js';
 import { lazyPodExec } from '../kube/lazy-exec.js';
 import { parseSelectorString } from '../kube/selector.js';
-import { resolveNotifyTargets, validateTemplate, type NotificationSettings } from '../notify/index.js';
 import { createServer } from '../server/server.js';
 import { readServerToken } from '../server/token.js';
 import type { Flags } from './command.js';
 import type { CliIo } from './io.js';
+import { notificationSettings, notifyFlagFields } from './notify-settings.js';
 
 const serveFlags = z.object({
   port: z.number({ error: expected('a port number') }).int({ error: expected('a port number') }).min(0, { error: expected('a port 0-65535') }).max(65535, { error: expected('a port 0-65535') }),
@@ -33,10 +33,7 @@ const serveFlags = z.object({
   'recovery-timeout': durationField('a duration like "2m"').optional(),
   'kill-log-dir': z.string().optional(),
   'log-format': z.enum(['text', 'legacy', 'json']),
-  'slack-webhook-file': z.string().optional(),
-  'webhook-file': z.string().optional(),
-  'notify-template': z.string().optional(),
-  events: z.boolean(),
+  ...notifyFlagFields,
   'worker-namespace': z.string().optional(),
   'worker-selector': z.string().min(1),
   'worker-container': z.string(),
@@ -109,8 +106,3 @@ export function parseServeFlags(raw: Flags): ServeFlags {
   return parsed.data;
 }
 
-async function notificationSettings(flags: ServeFlags, io: CliIo): Promise<NotificationSettings> {
-  const targets = await resolveNotifyTargets({ env: io.env, cwd: io.cwd, slackWebhookFile: flags['slack-webhook-file'], webhookFile: flags['webhook-file'] });
-  const template = flags['notify-template'] === undefined ? undefined : validateTemplate(flags['notify-template'], '--notify-template');
-  return { ...targets, template, events: flags.events };
-}

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,28 @@ describe('notifications in `cookiemonster run` (the one-step runner)', () => {
     expect(entries.filter((e) => e['kind'] === 'notify-failed')).toEqual([expect.objectContaining({ channel: 'slack', message: 'attempt 1: HTTP 500: no_service, retrying' })]);
     expect(JSON.stringify(entries)).not.toContain(slack.url);
     expect(run.out()).not.toContain('secret-token');
+  });
+
+  it('--webhook-file, --notify-template and --events: the templated text to the webhook, an Event per kill', async () => {
+    const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
+    closers.push(api.close);
+    api.sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 });
+    const hook = await startReceiver([200]);
+    closers.push(hook.close);
+    const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
+    await api.writeKubeconfig(join(work, 'kubeconfig'));
+    await writeFile(join(work, 'webhook-url'), `${hook.url}\n`);
+    const root = await cookieDir({ 'killpod/loud.json': fastKillpod({ interval: 30 }) });
+    const run = cli(
+      ['run', '--kubeconfig', 'kubeconfig', '--cookies', root, '--chaos-duration', '300ms', '--ci', 'plain', '--webhook-file', 'webhook-url', '--notify-template', '{cookie} ate {namespace}/{pod}', '--events'],
+      { cwd: work, env: {} },
+    );
+    expect(await run.done).toBe(ExitCode.passed);
+    const entries = (await readFile(join(work, 'reports/cookiemonster-kills.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const bites = entries.filter((e) => e['kind'] === 'bite') as { pod: { name: string } }[];
+    expect(bites).toHaveLength(1);
+    expect(hook.received.map((r) => (r.body as { text: string }).text)).toEqual([`loud ate openstack/${bites[0]?.pod.name}`]);
+    expect(api.requests().filter((r) => r.method === 'POST' && r.path === '/api/v1/namespaces/openstack/events')).toHaveLength(1);
   });
 
   it('refuses a webhook variable that is not a URL without echoing it', async () => {

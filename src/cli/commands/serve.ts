@@ -1,11 +1,12 @@
 import type { Command } from '../command.js';
+import { declareNotifyFlags } from '../notify-flags.js';
 
 /** Flags only: zod, the cookie loader, the server and the kube layer are imported when the command runs. */
 export const serveCommand: Command = {
   command: 'serve',
   describe: 'Server mode: the original REST routes (/start/killpod/NAME …), /api/v1, a JSON /api/v2, /metrics',
   builder: (y) =>
-    y
+    declareNotifyFlags(y)
       .option('port', { type: 'number', default: 8080, describe: 'port to listen on' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind; anything but loopback needs a token' })
       .option('kubeconfig', { type: 'string', describe: 'kubeconfig (else $KUBECONFIG, ~/.kube/config, in-cluster)' })
@@ -21,10 +22,6 @@ export const serveCommand: Command = {
       .option('recovery-timeout', { type: 'string', describe: 'how long a stopped job keeps measuring recovery (default: --max-recovery, else 2m)' })
       .option('kill-log-dir', { type: 'string', describe: 'also append each job’s kill log to DIR/<job id>.jsonl' })
       .option('log-format', { choices: ['text', 'legacy', 'json'] as const, default: 'text' as const, describe: 'log style (legacy: the original wording)' })
-      .option('slack-webhook-file', { type: 'string', describe: 'file holding the Slack webhook URL (else $KCM_SLACK_WEBHOOK_URL)' })
-      .option('webhook-file', { type: 'string', describe: 'file holding a generic webhook URL (else $KCM_WEBHOOK_URL)' })
-      .option('notify-template', { type: 'string', describe: 'message wording with {pod} {namespace} {cookie} {workload} {kind} {node}' })
-      .option('events', { type: 'boolean', default: false, describe: 'a Kubernetes Event on the owner workload for every kill' })
       .option('worker-namespace', { type: 'string', describe: 'namespace of the nodeexec worker DaemonSet (default: $POD_NAMESPACE, else cookiemonster)' })
       .option('worker-selector', { type: 'string', default: 'app.kubernetes.io/name=kube-cookiemonster,app.kubernetes.io/component=node-worker', describe: 'label selector of the worker pods' })
       .option('worker-container', { type: 'string', default: 'worker', describe: 'container to exec into ("" = the only one)' })
