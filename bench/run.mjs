@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--only startup,api-cost] [--out FILE] [--kubectl PATH] [--strict]`: see bench/README.md.
+// `npm run bench [-- --quick] [--only startup,api-cost] [--out FILE] [--kubectl PATH] [--strict]`
+// A full run prints the tables and writes bench/results.json; --quick (CI's smoke) and --only runs write a file only
+// with --out. Exit 1 when a request-count/bytes budget fails or the harness breaks; timing budgets only with --strict.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -78,6 +80,8 @@ for (const section of sections.filter((s) => options.only.includes(s.id))) {
   }
 }
 
+const baselineResult = results.sections.baseline;
+results.machine.kubectl = baselineResult?.kubectl ?? (baselineResult?.skipped ? { unavailable: baselineResult.skipped } : 'not measured');
 const budgets = evaluateBudgets(results.sections);
 results.budgets = budgets;
 results.elapsedSeconds = Math.round((Date.now() - started) / 100) / 10;
@@ -86,11 +90,17 @@ if (budgets.length > 0) {
   process.stdout.write(`\nBudgets\n\n${formatTable(['budget', 'limit', 'measured', 'result'], rows)}\n`);
 }
 const m = results.machine;
-process.stdout.write(`\n${m.cpus} × ${m.cpuModel}, Node ${m.node}, load ${m.loadavg1m}; ${results.elapsedSeconds} s${options.quick ? ' (quick)' : ''}\n`);
+const kubectlFact = m.kubectl?.version ? `, kubectl ${m.kubectl.version}` : '';
+process.stdout.write(`\n${m.cpus} × ${m.cpuModel}, Node ${m.node}${kubectlFact}, load ${m.loadavg1m}; ${results.elapsedSeconds} s${options.quick ? ' (quick)' : ''}\n`);
 
-const out = options.out ?? join(repoRoot, 'bench', options.quick || options.only.length < sections.length ? 'results.local.json' : 'results.json');
-await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write(`results: ${out}\n`);
+const full = !options.quick && options.only.length === sections.length;
+const out = options.out ?? (full ? join(repoRoot, 'bench', 'results.json') : undefined);
+if (out) {
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`results: ${out}\n`);
+} else {
+  process.stdout.write('results: not written (quick or partial run; pass --out FILE to keep them)\n');
+}
 const code = broken ? 1 : exitCodeFor(budgets, { strict: options.strict, missingGating });
 if (code !== 0) process.stderr.write('bench: a budget failed or a gating section could not run (see above)\n');
 process.exitCode = code;

@@ -32,7 +32,15 @@ export async function startFakeServerProcess(spec) {
       pending.set(id, { resolve, reject });
       child.send({ id, type, payload });
     });
-  const { url, kubeconfigPath, kubeconfigYaml } = await ask('start', spec);
+  let started;
+  try {
+    started = await ask('start', spec);
+  } catch (error) {
+    child.kill();
+    await exited;
+    throw error;
+  }
+  const { url, kubeconfigPath, kubeconfigYaml } = started;
   return {
     url,
     kubeconfigPath,

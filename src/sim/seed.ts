@@ -85,6 +85,16 @@ function addPodsFor(store: Store, owner: KubeObject, names: string[], readyCount
   });
 }
 
+/** `count` pod names from `next()`, redrawing the rare collision (5 random characters collide among ~10,000 pods). */
+function uniqueNames(store: Store, namespace: string, count: number, next: () => string): string[] {
+  const names = new Set<string>();
+  while (names.size < count) {
+    const name = next();
+    if (!store.get('pods', namespace, name)) names.add(name);
+  }
+  return [...names];
+}
+
 export function addDeployment(store: Store, seed: WorkloadSeed): KubeObject {
   ensureNamespace(store, seed.namespace);
   const deployment = store.create('deployments', workloadObject('apps/v1', 'Deployment', seed, {
@@ -102,7 +112,7 @@ export function addDeployment(store: Store, seed: WorkloadSeed): KubeObject {
     metadata: { name: `${seed.name}-${hash}`, namespace: seed.namespace, labels: rsSpec.template.metadata.labels, ownerReferences: [ownerReference(deployment)], generation: 1 },
     spec: rsSpec,
   });
-  const names = Array.from({ length: seed.replicas }, () => `${rs.metadata.name}-${store.randomSuffix()}`);
+  const names = uniqueNames(store, seed.namespace, seed.replicas, () => `${rs.metadata.name}-${store.randomSuffix()}`);
   const nodes = nodeNames(store);
   addPodsFor(store, rs, names, seed.ready ?? seed.replicas, () => ({}), (i) => nodes[i % nodes.length]);
   return store.get('deployments', seed.namespace, seed.name) ?? deployment;
@@ -127,7 +137,7 @@ export function addDaemonSet(store: Store, seed: DaemonSetSeed): KubeObject {
   for (const node of wanted ?? []) addNode(store, node);
   const nodes = wanted ?? nodeNames(store);
   const ds = store.create('daemonsets', workloadObject('apps/v1', 'DaemonSet', seed, { updateStrategy: { type: 'RollingUpdate' } }));
-  const names = nodes.map(() => `${seed.name}-${store.randomSuffix()}`);
+  const names = uniqueNames(store, seed.namespace, nodes.length, () => `${seed.name}-${store.randomSuffix()}`);
   addPodsFor(store, ds, names, seed.ready ?? nodes.length, () => ({}), (i) => nodes[i]);
   return store.get('daemonsets', seed.namespace, seed.name) ?? ds;
 }

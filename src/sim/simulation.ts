@@ -7,7 +7,7 @@ import { startControllers, type ControllerTiming } from './controllers.js';
 import { markPodNotReady, markPodReady } from './pods.js';
 import * as seed from './seed.js';
 import { Store, type KubeObject } from './store.js';
-import { OwnerIndex, trackWorkloadStatus } from './workload-status.js';
+import { OwnerIndex, refreshWorkload, trackWorkloadStatus } from './workload-status.js';
 
 /** The simulated cluster behind the fake API server: objects, seeding, RBAC-lite and controllers. No HTTP. */
 export interface SimulationOptions {
@@ -36,12 +36,13 @@ export class Simulation {
   private readonly index: OwnerIndex;
   private controllers: { stop(): void } | undefined;
   private readonly untrack: () => void;
+  private seeding = false;
 
   constructor(options: SimulationOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.store = new Store(this.clock, seededRng(options.seed ?? 1));
     this.index = new OwnerIndex(this.store);
-    this.untrack = trackWorkloadStatus(this.store, this.index);
+    this.untrack = trackWorkloadStatus(this.store, this.index, () => this.seeding);
     this.access = new AccessControl(options.user ?? 'system:serviceaccount:cookiemonster:cookiemonster', options.forbidden);
     this.kubernetesVersion = options.kubernetesVersion ?? 'v1.29.0';
     for (const ns of ['default', 'kube-system']) seed.ensureNamespace(this.store, ns);
@@ -66,9 +67,23 @@ export class Simulation {
 
   addNamespace = (name: string): KubeObject => seed.ensureNamespace(this.store, name);
   addNode = (name: string, options?: { ready?: boolean; internalIp?: string }): KubeObject => seed.addNode(this.store, name, options);
-  addDeployment = (s: seed.WorkloadSeed): KubeObject => seed.addDeployment(this.store, s);
-  addStatefulSet = (s: seed.WorkloadSeed): KubeObject => seed.addStatefulSet(this.store, s);
-  addDaemonSet = (s: seed.DaemonSetSeed): KubeObject => seed.addDaemonSet(this.store, s);
+  addDeployment = (s: seed.WorkloadSeed): KubeObject => this.seedWorkload('deployments', () => seed.addDeployment(this.store, s));
+  addStatefulSet = (s: seed.WorkloadSeed): KubeObject => this.seedWorkload('statefulsets', () => seed.addStatefulSet(this.store, s));
+  addDaemonSet = (s: seed.DaemonSetSeed): KubeObject => this.seedWorkload('daemonsets', () => seed.addDaemonSet(this.store, s));
+
+  /** Seeds a workload with status tracking paused, then computes its status once: O(pods), not O(pods²). */
+  private seedWorkload(resource: string, add: () => KubeObject): KubeObject {
+    this.seeding = true;
+    let workload: KubeObject;
+    try {
+      workload = add();
+    } finally {
+      this.seeding = false;
+    }
+    for (const rs of this.index.of(workload.metadata.uid, 'replicasets')) refreshWorkload(this.store, this.index, 'replicasets', rs);
+    refreshWorkload(this.store, this.index, resource, workload);
+    return this.store.get(resource, workload.metadata.namespace ?? '', workload.metadata.name) ?? workload;
+  }
   addPods = (namespace: string, count: number, labels: Record<string, string>, options?: { prefix?: string; ready?: boolean }): void =>
     seed.addPods(this.store, namespace, count, labels, options);
   addHelmRelease = (namespace: string, name: string, revision: number, status: string): void => seed.addHelmRelease(this.store, namespace, name, revision, status);

@@ -36,8 +36,10 @@ export class OwnerIndex {
 
 const workloadResources = new Set(['replicasets', 'deployments', 'statefulsets', 'daemonsets']);
 
-export function trackWorkloadStatus(store: Store, index: OwnerIndex): () => void {
+/** `paused()` true: changes are not followed (bulk seeding); call `refreshWorkload` on each workload afterwards. */
+export function trackWorkloadStatus(store: Store, index: OwnerIndex, paused: () => boolean = () => false): () => void {
   return store.on((_type, resource, object) => {
+    if (paused()) return;
     if (resource === 'pods') {
       const owner = controllerOf(object);
       if (owner) refreshByOwner(store, index, object.metadata.namespace ?? '', owner.kind, owner.name);
@@ -54,6 +56,8 @@ function refreshByOwner(store: Store, index: OwnerIndex, namespace: string, kind
   const owner = resource ? store.get(resource, namespace, name) : undefined;
   if (resource && owner) refresh(store, index, resource, owner);
 }
+
+export { refresh as refreshWorkload };
 
 function refresh(store: Store, index: OwnerIndex, resource: string, object: KubeObject): void {
   const next = computeStatus(store, index, resource, object);
