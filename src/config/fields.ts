@@ -5,7 +5,7 @@ import { parseDuration } from './duration.js';
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'a list';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
   return String(value);

@@ -82,16 +82,16 @@ export async function loadCookieFile(file: string, cwd: string): Promise<Omit<Lo
   const group = groupOf(file, isJson, data);
   if (group === 'killpod') {
     const parsed = killPodFileSchema.safeParse(goStyleKeys(data, killPodKeys));
-    if (!parsed.success) return { cookies: [], problems: formatIssues(source, parsed.error) };
+    if (!parsed.success) return { cookies: [], problems: formatIssues(source, parsed.error, killPodFileSchema) };
     return { cookies: [fromKillPodFile(jobName, source, parsed.data)], problems: [] };
   }
   if (group === 'nodeexec') {
     const parsed = nodeExecFileSchema.safeParse(goStyleKeys(data, nodeExecKeys));
-    if (!parsed.success) return { cookies: [], problems: formatIssues(source, parsed.error) };
+    if (!parsed.success) return { cookies: [], problems: formatIssues(source, parsed.error, nodeExecFileSchema) };
     return { cookies: [fromNodeExecFile(jobName, source, parsed.data)], problems: [] };
   }
   const parsed = configYamlSchema.safeParse(lowerCaseKeys(data));
-  if (!parsed.success) return { cookies: [], problems: formatIssues(source, parsed.error) };
+  if (!parsed.success) return { cookies: [], problems: formatIssues(source, parsed.error, configYamlSchema) };
   return { cookies: fromConfigYaml(source, parsed.data), problems: [] };
 }
 

@@ -55,7 +55,9 @@ describe('cookies validate', () => {
     expect(errors).toHaveLength(16 + 5);
     for (const line of errors) expect(line).toMatch(/^cookiemonster: bad(-yaml)?\/[\w/.-]+: .+$/);
     expect(errors).toContain('cookiemonster: bad/killpod/zero-interval.json: interval: expected a positive number of seconds, got 0');
-    expect(errors).toContain('cookiemonster: bad/killpod/typo.json: intreval: unknown field');
+    expect(errors).toContain(
+      'cookiemonster: bad/killpod/typo.json: intreval: unknown field (did you mean "interval"? known: name, kind, namespace, target, interval, duration, slack, fatal, mode, gracePeriod, selector, annotations, podNamePattern, minPodAge, events, safety)',
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

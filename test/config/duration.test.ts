@@ -60,7 +60,7 @@ describe('durationField', () => {
     ['abc', 'expected a positive number of seconds, got "abc"'],
     [undefined, 'expected a positive number of seconds, got nothing'],
     [true, 'expected a positive number of seconds, got true'],
-    [[30], 'expected a positive number of seconds, got a list'],
+    [[30], 'expected a positive number of seconds, got a list of 1'],
     [null, 'expected a positive number of seconds, got null'],
   ])('%j is refused: %s', (input, message) => {
     const result = interval.safeParse(input);

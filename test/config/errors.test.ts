@@ -17,7 +17,7 @@ describe('bad cookie files: every problem, one line each, naming file, field, ex
       'bad/killpod/typo.json',
       [
         'bad/killpod/typo.json: interval: expected a positive number of seconds, got nothing',
-        'bad/killpod/typo.json: intreval: unknown field',
+        `bad/killpod/typo.json: intreval: unknown field (did you mean "interval"? known: name, kind, namespace, target, interval, duration, slack, fatal, mode, gracePeriod, selector, annotations, podNamePattern, minPodAge, events, safety)`,
       ],
     ],
     [
@@ -47,7 +47,7 @@ describe('bad cookie files: every problem, one line each, naming file, field, ex
     [
       'bad/killpod/a-list.json',
       [
-        'bad/killpod/a-list.json: expected a JSON object like {"kind": "deployment", "namespace": "openstack", "interval": 30}, got a list',
+        'bad/killpod/a-list.json: expected a JSON object like {"kind": "deployment", "namespace": "openstack", "interval": 30}, got a list of 1',
       ],
     ],
     ['bad/killpod/broken.json', [/^bad\/killpod\/broken\.json: invalid JSON: \S.*$/]],
@@ -65,7 +65,7 @@ describe('bad cookie files: every problem, one line each, naming file, field, ex
         `bad-yaml/config.yaml: namespace[0].resource[0].target: ${countWhat}, got 0`,
         'bad-yaml/config.yaml: interval: expected a positive number of seconds, got nothing',
         'bad-yaml/config.yaml: slack: expected true or false, got "yes please"',
-        'bad-yaml/config.yaml: intreval: unknown field',
+        'bad-yaml/config.yaml: intreval: unknown field (did you mean "interval"? known: namespace, interval, duration, slack)',
       ],
     ],
     ['broken-yaml/config.yaml', [/^broken-yaml\/config\.yaml: invalid YAML: \S[^\n]*$/]],
@@ -108,10 +108,10 @@ describe('bad cookie files: every problem, one line each, naming file, field, ex
       ['interval "abc"', { ...base, interval: 'abc' }, 'interval: expected a positive number of seconds, got "abc"'],
       ['target "max 0%"', { ...base, target: 'max 0%' }, `target: ${countWhat}, got "max 0%"`],
       ['mode', { ...base, mode: 'explode' }, 'mode: expected "delete" or "evict", got "explode"'],
-      ['annotations list', { ...base, annotations: ['a'] }, 'annotations: expected an object of annotation: value, got a list'],
+      ['annotations list', { ...base, annotations: ['a'] }, 'annotations: expected an object of annotation: value, got a list of 1'],
       ['annotation value', { ...base, annotations: { a: 1 } }, 'annotations.a: expected an annotation value (a string), got 1'],
       ['safety.minAvailable 0', { ...base, safety: { minAvailable: 0 } }, 'safety.minAvailable: expected a whole number of pods ≥ 1, got 0'],
-      ['safety unknown key', { ...base, safety: { quorom: true } }, 'safety.quorom: unknown field'],
+      ['safety unknown key', { ...base, safety: { quorom: true } }, 'safety.quorom: unknown field (did you mean "quorum"? known: minAvailable, quorum, allowKubeSystem)'],
       ['minPodAge', { ...base, minPodAge: '5 minutes' }, 'minPodAge: expected a duration like "5m", got "5 minutes"'],
     ])('%s', async (_label, content, line) => {
       const file = join(dir, 'killpod', 'x.json');
