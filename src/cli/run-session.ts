@@ -94,11 +94,11 @@ export async function runSession(
       }),
       onPhase: (phase, state) => (state === 'start' ? ci.startPhase(phase, phaseTitles[phase]) : ci.endPhase(phase)),
       onProgress: (message) => io.stdout(`${message}\n`),
+      // After an interrupt the reports come first: CI gives a killed step only seconds.
+      settle: () => notify.flush(),
     },
     { signal: io.signal, interruptSignal: io.interruptSignal },
   );
-  // After an interrupt the reports come first: CI gives a killed step only seconds.
-  if (!io.signal.aborted) await notify.flush();
   notify.detach();
   const junitPath = resolve(io.cwd, flags.junit);
   const killLogPath = resolve(io.cwd, flags['kill-log']);

@@ -43,6 +43,8 @@ export interface PipelineDeps {
   nodeExec?: NodeExecRunner | undefined;
   onPhase?: ((phase: Phase, state: 'start' | 'end') => void) | undefined;
   onProgress?: ((message: string) => void) | undefined;
+  /** Side work still in flight (notifications) that should land in the report; skipped after an interrupt. */
+  settle?: (() => Promise<void>) | undefined;
 }
 
 export interface PipelineControl {
@@ -93,6 +95,7 @@ export async function executePipeline(options: PipelineOptions, deps: PipelineDe
     if (!signal.aborted) fatal = isCookieError(error) ? describeError(error) : `internal error: ${describeError(error)}`;
   }
 
+  if (!signal.aborted) await deps.settle?.();
   const interrupted = signal.aborted ? (control.interruptSignal?.() ?? 'SIGTERM') : undefined;
   const entries = [...log.entries()];
   const verdict = decideOutcome({ interrupted, deployCheck, fatal, verification, entries, maxRecoveryMs: options.maxRecoveryMs });

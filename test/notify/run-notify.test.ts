@@ -43,6 +43,27 @@ describe('notifications in `cookiemonster run` (the one-step runner)', () => {
     expect(run.out()).not.toContain('secret-token');
   });
 
+  it('a webhook that always fails: every attempt is in the kill log before run-end, and the run still passes', async () => {
+    const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
+    closers.push(api.close);
+    api.sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 });
+    const hook = await startReceiver([503]);
+    closers.push(hook.close);
+    const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
+    await api.writeKubeconfig(join(work, 'kubeconfig'));
+    const root = await cookieDir({ 'killpod/loud.json': fastKillpod({ interval: 30 }) });
+    const run = cli(['run', '--kubeconfig', 'kubeconfig', '--cookies', root, '--chaos-duration', '100ms', '--skip-deploy-check', '--ci', 'plain'], {
+      cwd: work,
+      env: { KCM_WEBHOOK_URL: hook.url },
+    });
+    expect(await run.done).toBe(ExitCode.passed);
+    const entries = (await readFile(join(work, 'reports/cookiemonster-kills.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const failures = entries.filter((e) => e['kind'] === 'notify-failed');
+    expect(failures.length).toBe(hook.received.length);
+    expect(failures.length).toBeGreaterThan(1);
+    expect(entries.at(-1)).toMatchObject({ kind: 'run-end', outcome: 'passed' });
+  });
+
   it('--webhook-file, --notify-template and --events: the templated text to the webhook, an Event per kill', async () => {
     const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
     closers.push(api.close);
