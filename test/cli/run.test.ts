@@ -48,6 +48,21 @@ describe('cookiemonster run (built CLI against the loopback fake API server)', (
     expect(await wasmSchemaErrors(run.junit())).toEqual([]);
   });
 
+  it('a noisy command: every line streamed with the prefix, a bounded output tail in a valid JUnit', async () => {
+    const dir = workspace(api.kubeconfigYaml(), { keystone: cookie });
+    const run = await runCli(dir, ['run', ...fast, '--', process.execPath, fixture('noisy.mjs'), '2000', '200000']);
+    expect(run.exitCode).toBe(0);
+    const streamed = (text: string, name: string) => text.split('\n').filter((line) => line.startsWith(`[verify] ${name} line `)).length;
+    expect(streamed(run.stdout, 'out')).toBe(2000);
+    expect(streamed(run.stderr, 'err')).toBe(2000);
+    expect(run.stdout).toContain('[verify] € split');
+    expect(run.stdout).toContain('[verify] out last line without newline');
+    const xml = run.junit();
+    expect(xml.length).toBeLessThan(150_000);
+    expect(xml).toContain('out last line without newline');
+    expect(await wasmSchemaErrors(xml)).toEqual([]);
+  });
+
   it('a hanging command is terminated at --verify-timeout, SIGKILL after --kill-after when it ignores SIGTERM', async () => {
     const dir = workspace(api.kubeconfigYaml(), { keystone: cookie });
     const started = Date.now();
