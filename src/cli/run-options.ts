@@ -43,7 +43,13 @@ export const runFlagsSchema = z.object({
 
 export type RunFlags = z.output<typeof runFlagsSchema> & { command: string[] };
 
-const repeatable = new Set(['cookie', 'check', 'helm-release', '--']);
+/** The flags that take a list (`--cookie a --cookie b`), read off the schema, plus the command after `--`. */
+const repeatable = new Set([
+  '--',
+  ...Object.entries(runFlagsSchema.shape)
+    .filter(([, field]) => (field instanceof z.ZodDefault ? field.unwrap() : field) instanceof z.ZodArray)
+    .map(([key]) => key),
+]);
 
 /** A single-valued flag given twice (a template's default, then the user's own) keeps the last value, like most CLIs. */
 function lastValueWins(flags: Flags): Flags {

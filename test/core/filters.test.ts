@@ -8,21 +8,9 @@ import {
   selectCandidates,
 } from '../../src/core/filters.js';
 import type { Pod } from '../../src/kube/types.js';
+import { podFixture } from '../helpers/memory-cluster.js';
 
-const pod = (name: string, extra: Partial<Pod> = {}): Pod => ({
-  namespace: 'openstack',
-  name,
-  uid: `uid-${name}`,
-  phase: 'Running',
-  ready: true,
-  deleting: false,
-  createdAt: 0,
-  nodeName: 'node-1',
-  labels: {},
-  annotations: {},
-  owner: undefined,
-  ...extra,
-});
+const pod = (name: string, extra: Partial<Pod> = {}): Pod => podFixture({ namespace: 'openstack', name, ...extra });
 
 const names = (pods: readonly Pod[]) => pods.map((p) => p.name);
 const minute = 60_000;

@@ -95,7 +95,11 @@ export async function startFakeExecServer(handler: ExecHandler): Promise<{
   kubeconfigYaml: (token?: string) => string;
   close: () => Promise<void>;
 }> {
-  const server = createServer((_req, res) => res.writeHead(404).end());
+  return serveExec(createServer((_req, res) => res.writeHead(404).end()), handler, 'exec-test-token');
+}
+
+/** Attaches the exec handler to `server`, listens on 127.0.0.1:0, and closes both together. */
+async function serveExec(server: Server, handler: ExecHandler, defaultToken: string) {
   const exec = attachFakeExec(server, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -103,7 +107,7 @@ export async function startFakeExecServer(handler: ExecHandler): Promise<{
     url,
     calls: exec.calls,
     open: exec.open,
-    kubeconfigYaml: (token = 'exec-test-token') => kubeconfigFor(url, token),
+    kubeconfigYaml: (token = defaultToken) => kubeconfigFor(url, token),
     close: async () => {
       exec.detach();
       server.closeAllConnections();
@@ -134,19 +138,7 @@ export async function startExecFront(apiUrl: string, handler: ExecHandler): Prom
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  const exec = attachFakeExec(server, handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    calls: exec.calls,
-    kubeconfigYaml: (token = 'sim-token') => kubeconfigFor(url, token),
-    close: async () => {
-      exec.detach();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return serveExec(server, handler, 'sim-token');
 }
 
 export function kubeconfigFor(url: string, token: string): string {

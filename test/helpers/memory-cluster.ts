@@ -55,6 +55,22 @@ export interface WorkloadSpec {
 
 export type PodSpec = Partial<Pod> & { namespace: string; name: string };
 
+/** A Running, ready pod on node-1 with no labels or owner; `spec` overrides any field. */
+export function podFixture(spec: PodSpec): Pod {
+  return {
+    uid: `uid-${spec.namespace}-${spec.name}`,
+    phase: 'Running',
+    ready: true,
+    deleting: false,
+    createdAt: 0,
+    nodeName: 'node-1',
+    labels: {},
+    annotations: {},
+    owner: undefined,
+    ...spec,
+  };
+}
+
 export function createMemoryCluster(options: { server?: string; defaultNamespace?: string } = {}): MemoryCluster {
   const workloads = new Map<string, Workload>();
   let pods: Pod[] = [];
@@ -74,18 +90,7 @@ export function createMemoryCluster(options: { server?: string; defaultNamespace
   };
 
   const addPod = (spec: PodSpec): Pod => {
-    const pod: Pod = {
-      uid: `uid-${spec.namespace}-${spec.name}`,
-      phase: 'Running',
-      ready: true,
-      deleting: false,
-      createdAt: 0,
-      nodeName: 'node-1',
-      labels: {},
-      annotations: {},
-      owner: undefined,
-      ...spec,
-    };
+    const pod = podFixture(spec);
     pods.push(pod);
     return pod;
   };

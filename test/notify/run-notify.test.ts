@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
-import { startTestApiServer } from '../helpers/fake-apiserver.js';
+import { startTestApiServer, type TestApiServer } from '../helpers/fake-apiserver.js';
 import { cli } from '../server/cli-io.js';
 import { cookieDir, fastKillpod } from '../server/harness.js';
 import { startReceiver } from './receiver.js';
@@ -13,16 +13,32 @@ afterEach(async () => {
   while (closers.length) await closers.pop()?.();
 });
 
+/** A scratch directory holding a kubeconfig for `api`. */
+async function scratchWith(api: TestApiServer): Promise<string> {
+  const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
+  await api.writeKubeconfig(join(work, 'kubeconfig'));
+  return work;
+}
+
+/** A fake API server with openstack/keystone (5 replicas, fast controllers) and a scratch directory for it. */
+async function keystoneWorkspace(): Promise<{ api: TestApiServer; work: string }> {
+  const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
+  closers.push(api.close);
+  api.sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 });
+  return { api, work: await scratchWith(api) };
+}
+
+async function killLog(work: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(join(work, 'reports/cookiemonster-kills.jsonl'), 'utf8');
+  return text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('notifications in `cookiemonster run` (the one-step runner)', () => {
   it('posts kills of `slack: true` cookies to $KCM_SLACK_WEBHOOK_URL, retries a failed post, and still passes', async () => {
-    const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
-    closers.push(api.close);
-    api.sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 });
+    const { api, work } = await keystoneWorkspace();
     api.sim.addDeployment({ namespace: 'openstack', name: 'glance', replicas: 5 });
     const slack = await startReceiver([500, 200]);
     closers.push(slack.close);
-    const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
-    await api.writeKubeconfig(join(work, 'kubeconfig'));
     const root = await cookieDir({
       'killpod/loud.json': fastKillpod({ interval: 30, slack: true }),
       'killpod/quiet.json': fastKillpod({ name: 'glance', interval: 30, slack: false }),
@@ -32,7 +48,7 @@ describe('notifications in `cookiemonster run` (the one-step runner)', () => {
       { cwd: work, env: { KCM_SLACK_WEBHOOK_URL: slack.url } },
     );
     expect(await run.done).toBe(ExitCode.passed);
-    const entries = (await readFile(join(work, 'reports/cookiemonster-kills.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entries = await killLog(work);
     const loud = entries.filter((e) => e['kind'] === 'bite' && e['cookie'] === 'loud') as { pod: { name: string } }[];
     expect(loud).toHaveLength(1);
     const text = `Eating pod ${loud[0]?.pod.name} from namespace openstack!!!!  NOM! NOM! NOM!`;
@@ -44,20 +60,16 @@ describe('notifications in `cookiemonster run` (the one-step runner)', () => {
   });
 
   it('a webhook that always fails: every attempt is in the kill log before run-end, and the run still passes', async () => {
-    const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
-    closers.push(api.close);
-    api.sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 });
+    const { api, work } = await keystoneWorkspace();
     const hook = await startReceiver([503]);
     closers.push(hook.close);
-    const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
-    await api.writeKubeconfig(join(work, 'kubeconfig'));
     const root = await cookieDir({ 'killpod/loud.json': fastKillpod({ interval: 30 }) });
     const run = cli(['run', '--kubeconfig', 'kubeconfig', '--cookies', root, '--chaos-duration', '100ms', '--skip-deploy-check', '--ci', 'plain'], {
       cwd: work,
       env: { KCM_WEBHOOK_URL: hook.url },
     });
     expect(await run.done).toBe(ExitCode.passed);
-    const entries = (await readFile(join(work, 'reports/cookiemonster-kills.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entries = await killLog(work);
     const failures = entries.filter((e) => e['kind'] === 'notify-failed');
     expect(failures.length).toBe(hook.received.length);
     expect(failures.length).toBeGreaterThan(1);
@@ -65,13 +77,9 @@ describe('notifications in `cookiemonster run` (the one-step runner)', () => {
   });
 
   it('--webhook-file, --notify-template and --events: the templated text to the webhook, an Event per kill', async () => {
-    const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
-    closers.push(api.close);
-    api.sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 });
+    const { api, work } = await keystoneWorkspace();
     const hook = await startReceiver([200]);
     closers.push(hook.close);
-    const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
-    await api.writeKubeconfig(join(work, 'kubeconfig'));
     await writeFile(join(work, 'webhook-url'), `${hook.url}\n`);
     const root = await cookieDir({ 'killpod/loud.json': fastKillpod({ interval: 30 }) });
     const run = cli(
@@ -79,7 +87,7 @@ describe('notifications in `cookiemonster run` (the one-step runner)', () => {
       { cwd: work, env: {} },
     );
     expect(await run.done).toBe(ExitCode.passed);
-    const entries = (await readFile(join(work, 'reports/cookiemonster-kills.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entries = await killLog(work);
     const bites = entries.filter((e) => e['kind'] === 'bite') as { pod: { name: string } }[];
     expect(bites).toHaveLength(1);
     expect(hook.received.map((r) => (r.body as { text: string }).text)).toEqual([`loud ate openstack/${bites[0]?.pod.name}`]);
@@ -89,8 +97,7 @@ describe('notifications in `cookiemonster run` (the one-step runner)', () => {
   it('refuses a webhook variable that is not a URL without echoing it', async () => {
     const api = await startTestApiServer();
     closers.push(api.close);
-    const work = await mkdtemp(join(tmpdir(), 'kcm-run-notify-'));
-    await api.writeKubeconfig(join(work, 'kubeconfig'));
+    const work = await scratchWith(api);
     const root = await cookieDir({ 'killpod/a.json': fastKillpod() });
     const run = cli(['run', '--kubeconfig', 'kubeconfig', '--cookies', root, '--chaos-duration', '100ms', '--skip-deploy-check', '--ci', 'plain'], { cwd: work, env: { KCM_WEBHOOK_URL: 'xoxb-not-a-url' } });
     expect(await run.done).toBe(ExitCode.usage);
