@@ -29,6 +29,11 @@ describe('--help and --version', () => {
     expect(stdout.trim()).toBe(packageVersion);
   });
 
+  it('the built bin is executable on its own, as npm link and a reused npx cache run it', async () => {
+    const { stdout } = await run(binPath, ['--version'], { cwd: tmpdir() });
+    expect(stdout.trim()).toBe(packageVersion);
+  });
+
   it('--help lists every command, each with an example', async () => {
     const { stdout } = await run(process.execPath, [binPath, '--help']);
     const examples = stdout.slice(stdout.indexOf('Examples:'));
