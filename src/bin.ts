@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './memory-mode.js';
 import { main } from './cli/main.js';
 import { processIo } from './cli/process-io.js';
 

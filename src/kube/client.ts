@@ -3,24 +3,7 @@ import * as k8s from '@kubernetes/client-node';
 import { CookieError } from '../errors.js';
 import type { ResolvedKubeConfig } from './kubeconfig.js';
 
-/** The client-node API objects we use, built from an already resolved kubeconfig (never `loadFromDefault`). */
-export interface ApiClients {
-  core: k8s.CoreV1Api;
-  apps: k8s.AppsV1Api;
-  authorization: k8s.AuthorizationV1Api;
-  version: k8s.VersionApi;
-}
-
-export function createApiClients(resolved: ResolvedKubeConfig): ApiClients {
-  const kc = buildKubeConfig(resolved);
-  return {
-    core: kc.makeApiClient(k8s.CoreV1Api),
-    apps: kc.makeApiClient(k8s.AppsV1Api),
-    authorization: kc.makeApiClient(k8s.AuthorizationV1Api),
-    version: kc.makeApiClient(k8s.VersionApi),
-  };
-}
-
+/** A client-node KubeConfig from an already resolved kubeconfig (never `loadFromDefault`): for exec and plugin auth. */
 export function buildKubeConfig(resolved: ResolvedKubeConfig): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   if (resolved.inCluster) {
@@ -55,26 +38,3 @@ export function buildKubeConfig(resolved: ResolvedKubeConfig): k8s.KubeConfig {
   kc.loadFromOptions({ clusters, users, contexts, currentContext: resolved.context });
   return kc;
 }
-
-/** Per-request options that make client-node use `signal` (field notes §2 item 8: Observable middleware). */
-export function signalOptions(signal: AbortSignal): k8s.ConfigurationOptions<k8s.ObservableMiddleware> {
-  return {
-    middleware: [
-      {
-        pre: (context) => {
-          context.setSignal(signal);
-          return new k8s.Observable(Promise.resolve(context));
-        },
-        post: (response) => new k8s.Observable(Promise.resolve(response)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}
-
-/** For patch calls: a JSON merge patch instead of client-node's default JSON Patch. */
-export function mergePatchOptions(options: k8s.ConfigurationOptions<k8s.ObservableMiddleware>): k8s.ConfigurationOptions<k8s.ObservableMiddleware> {
-  return k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch, options);
-}
-
-export type CallOptions = k8s.ConfigurationOptions<k8s.ObservableMiddleware>;

@@ -1,9 +1,12 @@
+import type * as k8s from '@kubernetes/client-node';
 import { isCookieError } from '../errors.js';
-import { createApiClients } from './client.js';
+import type { Connection } from './connection.js';
 import { createEvictor } from './eviction.js';
 import type { ResolvedKubeConfig } from './kubeconfig.js';
 import { toNodeInfo, toPod } from './mapping.js';
-import { createRequester, type RequestSettings } from './request.js';
+import { namespacedPath, podPath } from './paths.js';
+import { createRequester, type ListPage, type RequestSettings } from './request.js';
+import { createRest } from './rest.js';
 import { selectorToString } from './selector.js';
 import { workloadKinds, type Cluster, type HelmRelease, type Workload, type WorkloadKind } from './types.js';
 import { workloadApis } from './workloads.js';
@@ -13,18 +16,26 @@ export interface ClusterSettings extends Omit<RequestSettings, 'server'> {
   pageSize: number;
 }
 
-/** The real Cluster: client-node over HTTP. Loaded lazily by index.ts. */
-export function createKubeCluster(resolved: ResolvedKubeConfig, settings: ClusterSettings): Cluster {
-  const { core, apps, authorization, version } = createApiClients(resolved);
+/**
+ * The real Cluster: JSON over HTTP(S) to the API server (the generated client-node API is never loaded: it costs
+ * ~70 MB and ~400 ms). Types of client-node describe the JSON; its date-time fields arrive as strings.
+ */
+export function createKubeCluster(resolved: ResolvedKubeConfig, connection: Connection, settings: ClusterSettings): Cluster {
+  const rest = createRest(connection);
   const requester = createRequester({ ...settings, server: resolved.server });
   const { call, listAll } = requester;
   const limit = settings.pageSize;
+  const get = <T>(path: string, query?: Record<string, string | number | undefined>) => (signal: AbortSignal) => rest<T>({ method: 'GET', path, query, signal });
+  const page = <T>(path: string, query: Record<string, string | undefined> = {}) => (next: string | undefined, signal: AbortSignal) =>
+    rest<ListPage<T>>({ method: 'GET', path, query: { ...query, limit, continue: next }, signal });
+  const post = <T>(path: string, body: unknown) => (signal: AbortSignal) => rest<T>({ method: 'POST', path, body, signal });
 
   const listWorkloadsBy = (namespace: string, kind: WorkloadKind, labelSelector: string | undefined, signal?: AbortSignal): Promise<Workload[]> => {
     const api = workloadApis[kind];
     return listAll(
       { verb: 'list', resource: api.resource, group: 'apps', namespace },
-      (next, o) => api.list(apps, { namespace, labelSelector, limit, _continue: next }, o),
+      page(namespacedPath('/apis/apps/v1', namespace, api.resource), { labelSelector }),
+      (item) => api.toWorkload(item, namespace),
       signal,
     );
   };
@@ -36,11 +47,12 @@ export function createKubeCluster(resolved: ResolvedKubeConfig, settings: Cluste
     async getWorkload(ref, options = {}) {
       const api = workloadApis[ref.kind];
       try {
-        return await call(
+        const object = await call(
           { verb: 'get', resource: api.resource, group: 'apps', namespace: ref.namespace, name: ref.name },
-          (o) => api.read(apps, ref.namespace, ref.name, o),
+          get(namespacedPath('/apis/apps/v1', ref.namespace, api.resource, ref.name)),
           options.signal,
         );
+        return api.toWorkload(object, ref.namespace);
       } catch (error) {
         if (isCookieError(error) && error.code === 'not-found') return undefined;
         throw error;
@@ -51,44 +63,38 @@ export function createKubeCluster(resolved: ResolvedKubeConfig, settings: Cluste
 
     async listPods(namespace, selector, options = {}) {
       const labelSelector = selectorToString(selector) || undefined;
-      const pods = await listAll(
-        { verb: 'list', resource: 'pods', namespace },
-        (next, o) => core.listNamespacedPod({ namespace, labelSelector, limit, _continue: next }, o),
-        options.signal,
-      );
-      return pods.map((p) => toPod(p, namespace));
+      return listAll({ verb: 'list', resource: 'pods', namespace }, page<k8s.V1Pod>(podPath(namespace), { labelSelector }), (p) => toPod(p, namespace), options.signal);
     },
 
     async deletePod(pod, options = {}) {
       await call(
         { verb: 'delete', resource: 'pods', namespace: pod.namespace, name: pod.name },
-        (o) =>
-          core.deleteNamespacedPod(
-            {
-              namespace: pod.namespace,
-              name: pod.name,
-              gracePeriodSeconds: options.gracePeriodSeconds,
-              dryRun: options.serverDryRun ? 'All' : undefined,
-              body: { preconditions: { uid: pod.uid } },
-            },
-            o,
-          ),
+        (signal) =>
+          rest({
+            method: 'DELETE',
+            path: podPath(pod.namespace, pod.name),
+            query: { gracePeriodSeconds: options.gracePeriodSeconds, dryRun: options.serverDryRun ? 'All' : undefined },
+            body: { preconditions: { uid: pod.uid } },
+            signal,
+          }),
         options.signal,
       );
     },
 
-    evictPod: createEvictor(core, requester),
+    evictPod: createEvictor(rest, requester),
 
     async getHelmRelease(namespace, name, options = {}) {
+      // Only the metadata is kept: each release Secret carries the whole chart in its data.
       const secrets = await listAll(
         { verb: 'list', resource: 'secrets', namespace },
-        (next, o) => core.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${name}`, limit, _continue: next }, o),
+        page<k8s.V1Secret>(namespacedPath('/api/v1', namespace, 'secrets'), { labelSelector: `owner=helm,name=${name}` }),
+        (secret) => ({ name: secret.metadata?.name ?? '', labels: secret.metadata?.labels ?? {} }),
         options.signal,
       );
       let latest: HelmRelease | undefined;
       for (const secret of secrets) {
-        const labels = secret.metadata?.labels ?? {};
-        const revision = Number(labels['version'] ?? /\.v(\d+)$/.exec(secret.metadata?.name ?? '')?.[1] ?? Number.NaN);
+        const labels = secret.labels;
+        const revision = Number(labels['version'] ?? /\.v(\d+)$/.exec(secret.name)?.[1] ?? Number.NaN);
         if (!Number.isInteger(revision)) continue;
         if (!latest || revision > latest.revision) latest = { name, namespace, revision, status: labels['status'] ?? 'unknown' };
       }
@@ -105,69 +111,55 @@ export function createKubeCluster(resolved: ResolvedKubeConfig, settings: Cluste
     },
 
     async listNodes(options = {}) {
-      const nodes = await listAll({ verb: 'list', resource: 'nodes' }, (next, o) => core.listNode({ limit, _continue: next }, o), options.signal);
-      return nodes.map(toNodeInfo);
+      return listAll({ verb: 'list', resource: 'nodes' }, page<k8s.V1Node>('/api/v1/nodes'), toNodeInfo, options.signal);
     },
 
     async createEvent(namespace, event, options = {}) {
       const now = new Date();
       await call(
         { verb: 'create', resource: 'events', namespace },
-        (o) =>
-          core.createNamespacedEvent(
-            {
-              namespace,
-              body: {
-                apiVersion: 'v1',
-                kind: 'Event',
-                metadata: { generateName: `${event.involved.name}.`, namespace },
-                involvedObject: { ...event.involved },
-                reason: event.reason,
-                message: event.message,
-                type: event.type,
-                source: { component: 'kube-cookiemonster' },
-                reportingComponent: 'kube-cookiemonster',
-                reportingInstance: 'kube-cookiemonster',
-                firstTimestamp: now,
-                lastTimestamp: now,
-                count: 1,
-              },
-            },
-            o,
-          ),
+        post(namespacedPath('/api/v1', namespace, 'events'), {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { generateName: `${event.involved.name}.`, namespace },
+          involvedObject: { ...event.involved },
+          reason: event.reason,
+          message: event.message,
+          type: event.type,
+          source: { component: 'kube-cookiemonster' },
+          reportingComponent: 'kube-cookiemonster',
+          reportingInstance: 'kube-cookiemonster',
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+        }),
         options.signal,
       );
     },
 
     async canI(check, options = {}) {
-      const review = await call(
+      const review = await call<k8s.V1SelfSubjectAccessReview>(
         { verb: 'create', resource: 'selfsubjectaccessreviews', group: 'authorization.k8s.io' },
-        (o) =>
-          authorization.createSelfSubjectAccessReview(
-            {
-              body: {
-                apiVersion: 'authorization.k8s.io/v1',
-                kind: 'SelfSubjectAccessReview',
-                spec: {
-                  resourceAttributes: {
-                    verb: check.verb,
-                    resource: check.resource,
-                    subresource: check.subresource,
-                    group: check.group ?? '',
-                    namespace: check.namespace,
-                  },
-                },
-              },
+        post('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: {
+            resourceAttributes: {
+              verb: check.verb,
+              resource: check.resource,
+              subresource: check.subresource,
+              group: check.group ?? '',
+              namespace: check.namespace,
             },
-            o,
-          ),
+          },
+        }),
         options.signal,
       );
       return review.status?.allowed === true;
     },
 
     async version(options = {}) {
-      const info = await call({ verb: 'get', resource: 'version' }, (o) => version.getCode({}, o), options.signal);
+      const info = await call({ verb: 'get', resource: 'version' }, get<k8s.VersionInfo>('/version'), options.signal);
       return info.gitVersion;
     },
   };

@@ -1,8 +1,8 @@
 import { CookieError, isCookieError, type ErrorCode } from '../errors.js';
 
 /**
- * Maps what the Kubernetes client throws (ApiException, a Status body, errno codes, aborts) to a CookieError with a
- * one-line message and a hint. Duck-typed, so it needs no client-node import. Never prints response headers.
+ * Maps what a request throws (an HTTP error answer with its Status body, errno codes, aborts) to a CookieError with a
+ * one-line message and a hint. Duck-typed, so the exec client's errors map too. Never prints response headers.
  */
 
 /** What we were doing when the error happened, for the message. */
@@ -137,7 +137,6 @@ const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOU
 interface Errorish {
   code?: unknown;
   body?: unknown;
-  headers?: unknown;
   type?: unknown;
   name?: unknown;
   message?: unknown;
@@ -166,8 +165,8 @@ export function toCookieError(error: unknown, op: Operation, abort?: AbortState)
       details: { operation: opText, server: op.server, timeoutMs: abort.timeoutMs, retryable: false },
     });
   }
-  // An ApiException: its message and headers are never kept (no `cause`), only the parsed Status.
-  if (typeof e.code === 'number' && 'headers' in e) return fromHttpStatus(e.code, e.body, op);
+  // An HTTP error answer (rest.ts ApiStatusError): only the parsed Status is kept (no `cause`).
+  if (typeof e.code === 'number' && 'body' in e) return fromHttpStatus(e.code, e.body, op);
   const errno = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
   const message = typeof e.message === 'string' ? oneLine(e.message.split('\n')[0] ?? '') : String(error);
   if (errno !== undefined && (errno in unreachable || e.type === 'system')) {

@@ -1,6 +1,7 @@
-import type * as k8s from '@kubernetes/client-node';
 import { isCookieError } from '../errors.js';
+import { podPath } from './paths.js';
 import type { Requester } from './request.js';
+import type { Rest } from './rest.js';
 import type { KillOptions, PodRef } from './types.js';
 
 export type EvictionVersion = 'policy/v1' | 'policy/v1beta1';
@@ -9,7 +10,7 @@ export type EvictionVersion = 'policy/v1' | 'policy/v1beta1';
  * Evicts through policy/v1 and falls back to policy/v1beta1 on a server that lacks it (1.20 answers 400
  * `no kind "Eviction" is registered for version "policy/v1"`); the version that worked is remembered.
  */
-export function createEvictor(core: k8s.CoreV1Api, requester: Requester): (pod: PodRef, options?: KillOptions) => Promise<void> {
+export function createEvictor(rest: Rest, requester: Requester): (pod: PodRef, options?: KillOptions) => Promise<void> {
   let known: EvictionVersion | undefined;
   return async (pod, options = {}) => {
     const versions: EvictionVersion[] = known ? [known] : ['policy/v1', 'policy/v1beta1'];
@@ -18,25 +19,23 @@ export function createEvictor(core: k8s.CoreV1Api, requester: Requester): (pod: 
       try {
         await requester.call(
           { verb: 'create', resource: 'pods/eviction', namespace: pod.namespace, name: pod.name },
-          (o) =>
-            core.createNamespacedPodEviction(
-              {
-                namespace: pod.namespace,
-                name: pod.name,
-                dryRun,
-                body: {
-                  apiVersion,
-                  kind: 'Eviction',
-                  metadata: { name: pod.name, namespace: pod.namespace },
-                  deleteOptions: {
-                    preconditions: { uid: pod.uid },
-                    ...(options.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: options.gracePeriodSeconds }),
-                    ...(dryRun ? { dryRun: [dryRun] } : {}),
-                  },
+          (signal) =>
+            rest({
+              method: 'POST',
+              path: `${podPath(pod.namespace, pod.name)}/eviction`,
+              query: { dryRun },
+              body: {
+                apiVersion,
+                kind: 'Eviction',
+                metadata: { name: pod.name, namespace: pod.namespace },
+                deleteOptions: {
+                  preconditions: { uid: pod.uid },
+                  ...(options.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: options.gracePeriodSeconds }),
+                  ...(dryRun ? { dryRun: [dryRun] } : {}),
                 },
               },
-              o,
-            ),
+              signal,
+            }),
           options.signal,
         );
         known = apiVersion;

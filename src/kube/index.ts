@@ -1,10 +1,11 @@
-import type { KubeConfigOptions } from './kubeconfig.js';
+import { directConnection, type Connection } from './connection.js';
+import type { KubeConfigOptions, ResolvedKubeConfig } from './kubeconfig.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { Cluster } from './types.js';
 
 /**
- * The product's entry to Kubernetes. It does not import @kubernetes/client-node (≈440 ms): the kubeconfig is found
- * and checked first, and the client is loaded only when a Cluster is really built.
+ * The product's entry to Kubernetes. It speaks JSON over HTTP(S) itself and loads @kubernetes/client-node (≈440 ms,
+ * ~70 MB) only for kubeconfig users that need it: exec plugins, auth providers, proxy-url, impersonation.
  */
 
 export interface ClusterOptions extends KubeConfigOptions {
@@ -19,14 +20,17 @@ export interface ClusterOptions extends KubeConfigOptions {
   onRetry?: ((operation: string, attempt: number, message: string) => void) | undefined;
   /** `limit` of each list page. Default 500. */
   pageSize?: number | undefined;
+  /** `client-node`: let client-node apply every kubeconfig (default `auto`: only those our own code cannot). */
+  credentials?: 'auto' | 'client-node' | undefined;
 }
 
 const defaults = { requestTimeoutMs: 10_000, pageSize: 500, retries: 3, minTimeoutMs: 200, maxTimeoutMs: 2_000 };
 
 export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const resolved = loadKubeConfig(options);
+  const connection = await connect(resolved, options.credentials ?? 'auto');
   const { createKubeCluster } = await import('./cluster.js');
-  return createKubeCluster(resolved, {
+  return createKubeCluster(resolved, connection, {
     requestTimeoutMs: options.requestTimeoutMs ?? defaults.requestTimeoutMs,
     pageSize: options.pageSize ?? defaults.pageSize,
     retry: {
@@ -36,6 +40,13 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       onRetry: options.onRetry,
     },
   });
+}
+
+async function connect(resolved: ResolvedKubeConfig, credentials: 'auto' | 'client-node'): Promise<Connection> {
+  const direct = credentials === 'auto' ? directConnection(resolved) : undefined;
+  if (direct) return direct;
+  const { clientNodeConnection } = await import('./client-node-connection.js');
+  return clientNodeConnection(resolved);
 }
 
 export { loadKubeConfig, type KubeConfigOptions, type ResolvedKubeConfig } from './kubeconfig.js';

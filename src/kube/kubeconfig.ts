@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CookieError } from '../errors.js';
 
@@ -36,11 +36,21 @@ export interface InClusterConfig {
   caFile: string;
 }
 
+/** A `cluster:` or `user:` mapping as written, with the folder its relative paths are read from. */
+export interface KubeConfigEntry {
+  fields: Record<string, unknown>;
+  /** Folder of the file that defined it; undefined for inline YAML (paths are taken as given). */
+  dir: string | undefined;
+}
+
 export interface ResolvedKubeConfig {
   origin: 'inline' | '--kubeconfig' | '$KUBECONFIG' | '~/.kube/config' | 'in-cluster';
   /** Files merged, in order (kubectl rules: the first definition of a name wins). */
   documents: KubeConfigDocument[];
   inCluster: InClusterConfig | undefined;
+  /** The current context's cluster and user entries (undefined in-cluster; `user` also when the context names none). */
+  cluster: KubeConfigEntry | undefined;
+  user: KubeConfigEntry | undefined;
   context: string;
   server: string;
   namespace: string;
@@ -106,6 +116,8 @@ function loadInCluster(env: Env, prefix: string): ResolvedKubeConfig | undefined
     origin: 'in-cluster',
     documents: [],
     inCluster: { server, tokenFile, caFile: `${dir}/ca.crt` },
+    cluster: undefined,
+    user: undefined,
     context: 'in-cluster',
     server,
     namespace: namespace || 'default',
@@ -118,14 +130,14 @@ interface Named {
 }
 
 interface Merged {
-  clusters: Map<string, Record<string, unknown>>;
+  clusters: Map<string, KubeConfigEntry>;
   contexts: Map<string, Record<string, unknown>>;
-  users: Set<string>;
+  users: Map<string, KubeConfigEntry>;
   current: string | undefined;
 }
 
 function fromDocuments(origin: ResolvedKubeConfig['origin'], documents: KubeConfigDocument[], wanted: string | undefined): ResolvedKubeConfig {
-  const merged: Merged = { clusters: new Map(), contexts: new Map(), users: new Set(), current: undefined };
+  const merged: Merged = { clusters: new Map(), contexts: new Map(), users: new Map(), current: undefined };
   for (const doc of documents) mergeDocument(merged, doc);
   const where = documents.map((d) => d.path ?? 'the inline kubeconfig').join(', ');
   const available = [...merged.contexts.keys()];
@@ -143,17 +155,18 @@ function fromDocuments(origin: ResolvedKubeConfig['origin'], documents: KubeConf
   }
   const clusterName = String(context['cluster'] ?? '');
   const cluster = merged.clusters.get(clusterName);
-  const server = typeof cluster?.['server'] === 'string' ? cluster['server'] : undefined;
+  const server = typeof cluster?.fields['server'] === 'string' ? cluster.fields['server'] : undefined;
   if (!cluster || !server) {
     const found = cluster ? 'it has no server' : 'no such cluster';
     throw new CookieError('config-invalid', `kubeconfig ${where}: context "${name}" uses cluster "${clusterName}": expected a cluster entry with a server, found ${found}`);
   }
-  const user = typeof context['user'] === 'string' ? context['user'] : '';
-  if (user && !merged.users.has(user)) {
-    throw new CookieError('config-invalid', `kubeconfig ${where}: context "${name}" uses user "${user}", which no users entry defines`);
+  const userName = typeof context['user'] === 'string' ? context['user'] : '';
+  const user = userName ? merged.users.get(userName) : undefined;
+  if (userName && !user) {
+    throw new CookieError('config-invalid', `kubeconfig ${where}: context "${name}" uses user "${userName}", which no users entry defines`);
   }
   const namespace = typeof context['namespace'] === 'string' && context['namespace'] ? context['namespace'] : 'default';
-  return { origin, documents, inCluster: undefined, context: name, server, namespace };
+  return { origin, documents, inCluster: undefined, cluster, user, context: name, server, namespace };
 }
 
 function mergeDocument(merged: Merged, doc: KubeConfigDocument): void {
@@ -169,9 +182,10 @@ function mergeDocument(merged: Merged, doc: KubeConfigDocument): void {
     throw new CookieError('config-invalid', `kubeconfig ${label}: expected a mapping with clusters, users and contexts, got ${Array.isArray(value) ? 'a list' : typeof value}`);
   }
   const obj = value as Record<string, unknown>;
-  for (const { name, value: entry } of entries(obj, 'clusters', 'cluster', label)) if (!merged.clusters.has(name)) merged.clusters.set(name, entry);
+  const dir = doc.path === undefined ? undefined : dirname(doc.path);
+  for (const { name, value: fields } of entries(obj, 'clusters', 'cluster', label)) if (!merged.clusters.has(name)) merged.clusters.set(name, { fields, dir });
   for (const { name, value: entry } of entries(obj, 'contexts', 'context', label)) if (!merged.contexts.has(name)) merged.contexts.set(name, entry);
-  for (const { name } of entries(obj, 'users', 'user', label)) merged.users.add(name);
+  for (const { name, value: fields } of entries(obj, 'users', 'user', label)) if (!merged.users.has(name)) merged.users.set(name, { fields, dir });
   const current = obj['current-context'];
   if (merged.current === undefined && typeof current === 'string' && current) merged.current = current;
 }

@@ -1,17 +1,23 @@
 import { CookieError } from '../errors.js';
-import { signalOptions, type CallOptions } from './client.js';
 import { describeOperation, toCookieError, type AbortState, type Operation } from './errors.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 
-/** Runs client-node calls with a per-request timeout, the caller's signal, error mapping and the retry policy. */
+/** Runs API calls with a per-request timeout, the caller's signal, error mapping and the retry policy. */
 export interface Requester {
-  call<T>(op: Omit<Operation, 'server'>, fn: (options: CallOptions) => Promise<T>, signal?: AbortSignal): Promise<T>;
-  /** Follows `continue` tokens until the list is complete. */
-  listAll<T>(
+  call<T>(op: Omit<Operation, 'server'>, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** Follows `continue` tokens until the list is complete, mapping each page as it arrives (only one raw page is held). */
+  listAll<T, R>(
     op: Omit<Operation, 'server'>,
-    page: (next: string | undefined, options: CallOptions) => Promise<{ items: T[]; metadata?: { _continue?: string } | undefined }>,
+    page: (next: string | undefined, signal: AbortSignal) => Promise<ListPage<T>>,
+    map: (item: T) => R,
     signal?: AbortSignal,
-  ): Promise<T[]>;
+  ): Promise<R[]>;
+}
+
+/** A Kubernetes list answer, as served. */
+export interface ListPage<T> {
+  items: T[];
+  metadata?: { continue?: string | undefined } | undefined;
 }
 
 export interface RequestSettings {
@@ -21,20 +27,20 @@ export interface RequestSettings {
 }
 
 export function createRequester(settings: RequestSettings): Requester {
-  const call = <T>(partial: Omit<Operation, 'server'>, fn: (options: CallOptions) => Promise<T>, signal?: AbortSignal): Promise<T> => {
+  const call = <T>(partial: Omit<Operation, 'server'>, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> => {
     const op: Operation = { ...partial, server: settings.server };
     return withRetry(describeOperation(op), () => attempt(op, fn, settings.requestTimeoutMs, signal), settings.retry, signal);
   };
   return {
     call,
-    async listAll(op, page, signal) {
+    async listAll(op, page, map, signal) {
       const items = [];
       let next: string | undefined;
       do {
         const token = next;
-        const result = await call(op, (options) => page(token, options), signal);
-        items.push(...result.items);
-        next = result.metadata?._continue || undefined;
+        const result = await call(op, (s) => page(token, s), signal);
+        for (const item of result.items ?? []) items.push(map(item));
+        next = result.metadata?.continue || undefined;
       } while (next);
       return items;
     },
@@ -42,7 +48,7 @@ export function createRequester(settings: RequestSettings): Requester {
 }
 
 /** One HTTP request, aborted by its own timer or by the caller's signal; every failure becomes a CookieError. */
-async function attempt<T>(op: Operation, fn: (options: CallOptions) => Promise<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+async function attempt<T>(op: Operation, fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
   if (signal?.aborted) throw new CookieError('cancelled', `cancelled: ${describeOperation(op)}`, { cause: signal.reason });
   const controller = new AbortController();
   const state: AbortState = { timedOut: false, cancelled: false, timeoutMs };
@@ -56,7 +62,7 @@ async function attempt<T>(op: Operation, fn: (options: CallOptions) => Promise<T
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await fn(signalOptions(controller.signal));
+    return await fn(controller.signal);
   } catch (error) {
     throw toCookieError(error, op, state);
   } finally {

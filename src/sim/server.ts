@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { discovery, versionFilter } from './discovery.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { simKubeconfigYaml } from './kubeconfig.js';
@@ -28,8 +29,11 @@ export interface FakeApiServerOptions extends SimulationOptions {
   terminationDelayMs?: number;
   /** Namespace of the kubeconfig context. Default `default`. */
   namespace?: string;
-  /** Serve https with this key and certificate; the kubeconfig then carries `ca` (or the cert) as its CA. */
-  tls?: { key: string; cert: string; ca?: string };
+  /**
+   * Serve https with this key and certificate; the kubeconfig then carries `ca` (or the cert) as its CA. With
+   * `clientCa`, a client certificate signed by it authenticates a request instead of the token.
+   */
+  tls?: { key: string; cert: string; ca?: string; clientCa?: string };
 }
 
 export interface RequestRecord {
@@ -100,7 +104,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     try {
       const raw = await readBody(req);
       if (fault?.status) throw new HttpError(fault.status, fault.reason ?? reasonFor(fault.status), fault.message ?? `injected fault: HTTP ${fault.status}`, fault.details);
-      if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) throw new HttpError(401, 'Unauthorized', 'Unauthorized');
+      const certified = (req.socket as TLSSocket).authorized === true;
+      if (options.token !== undefined && !certified && req.headers.authorization !== `Bearer ${options.token}`) throw new HttpError(401, 'Unauthorized', 'Unauthorized');
       const found = method === 'GET' ? discovery(url.pathname, sim.kubernetesVersion) : undefined;
       if (found !== undefined) return send(200, found);
       const target = parseResourcePath(url.pathname, versionFilter(sim.kubernetesVersion));
@@ -125,7 +130,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => res.destroy());
   };
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createHttpServer(listener);
+  const tls = options.tls;
+  const clientCerts = tls?.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {};
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert, ...clientCerts }, listener) : createHttpServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

@@ -1,26 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { moduleRecorder } from '../helpers/loaded-modules.js';
 import { binPath } from './run-cli.js';
 
 const run = promisify(execFile);
 const packageVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
-/** Runs the built CLI with a module-loader hook that records every module URL the process loads. */
+/** Runs the built CLI recording every module URL the process loads. */
 async function loadedModules(args: string[]): Promise<{ stdout: string; modules: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'kcm-help-'));
-  const log = join(dir, 'loaded.txt');
-  writeFileSync(log, '');
-  writeFileSync(
-    join(dir, 'hooks.mjs'),
-    `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`,
-  );
-  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
-  const { stdout } = await run(process.execPath, ['--import', join(dir, 'register.mjs'), binPath, ...args], { cwd: dir });
-  return { stdout, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  const recorder = moduleRecorder();
+  const { stdout } = await run(process.execPath, [binPath, ...args], { cwd: tmpdir(), env: { ...process.env, ...recorder.env } });
+  return { stdout, modules: recorder.modules() };
 }
 
 describe('--help and --version', () => {

@@ -12,7 +12,10 @@ export interface TestApiServer extends FakeApiServer {
   connect(overrides?: Partial<ClusterOptions>): Promise<Cluster>;
 }
 
-export async function startTestApiServer(options: FakeApiServerOptions = {}): Promise<TestApiServer> {
+/** How the tests' clients authenticate: our own transport, or client-node's (exec plugins, auth providers). */
+export const credentialModes = ['auto', 'client-node'] as const;
+
+export async function startTestApiServer(options: FakeApiServerOptions = {}, connectDefaults: Partial<ClusterOptions> = {}): Promise<TestApiServer> {
   const server = await startFakeApiServer({ controllers: false, ...options });
   return Object.assign(server, {
     connect: (overrides: Partial<ClusterOptions> = {}) =>
@@ -23,16 +26,20 @@ export async function startTestApiServer(options: FakeApiServerOptions = {}): Pr
         minTimeoutMs: 0,
         maxTimeoutMs: 0,
         requestTimeoutMs: 2_000,
+        ...connectDefaults,
         ...overrides,
       }),
   });
 }
 
 /** Starts a fresh server before each test and closes it after: `const api = useFakeApiServer(); … api.server`. */
-export function useFakeApiServer(options: FakeApiServerOptions | (() => FakeApiServerOptions) = {}): { readonly server: TestApiServer } {
+export function useFakeApiServer(
+  options: FakeApiServerOptions | (() => FakeApiServerOptions) = {},
+  connectDefaults: Partial<ClusterOptions> = {},
+): { readonly server: TestApiServer } {
   let current: TestApiServer | undefined;
   beforeEach(async () => {
-    current = await startTestApiServer(typeof options === 'function' ? options() : options);
+    current = await startTestApiServer(typeof options === 'function' ? options() : options, connectDefaults);
   });
   afterEach(async () => {
     await current?.close();
