@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { isCookieError, type CookieError } from '../../src/errors.js';
 import { directConnection, tokenFileMaxAgeMs } from '../../src/kube/connection.js';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.js';
 import { runCli, workspace } from '../cli/run-cli.js';
 import { credentialModes, startTestApiServer, type TestApiServer } from '../helpers/fake-apiserver.js';
 import { clientNodeModules, moduleRecorder } from '../helpers/loaded-modules.js';
 import { makeTestPki, type TestPki } from '../helpers/pki.js';
+import { failure } from '../helpers/failures.js';
 
 let dir: string;
 let pki: TestPki;
@@ -59,15 +59,6 @@ const execUser = () => ({ exec: { apiVersion: 'client.authentication.k8s.io/v1be
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 
-async function failure(promise: Promise<unknown>): Promise<CookieError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isCookieError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a CookieError');
-}
 
 describe.each(credentialModes)('kubeconfig credentials over strict TLS (%s)', (credentials) => {
   const connect = (file: string) => createCluster({ kubeconfig: file, env: {}, retries: 0, credentials });

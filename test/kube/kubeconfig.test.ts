@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isCookieError, type CookieError } from '../../src/errors.js';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.js';
 import { serviceAccountDir } from '../../src/kube/kubeconfig.js';
 import { simKubeconfigYaml } from '../../src/sim/index.js';
 import { startTestApiServer, type TestApiServer } from '../helpers/fake-apiserver.js';
+import { caught } from '../helpers/failures.js';
 
 let dir: string;
 beforeEach(() => {
@@ -17,15 +17,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function caught(fn: () => unknown): CookieError {
-  try {
-    fn();
-  } catch (error) {
-    if (isCookieError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a CookieError, nothing was thrown');
-}
 
 const write = (name: string, text: string): string => {
   const path = join(dir, name);

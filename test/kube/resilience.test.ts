@@ -1,24 +1,14 @@
 import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { isCookieError, type CookieError } from '../../src/errors.js';
 import { createCluster } from '../../src/kube/index.js';
 import { on } from '../../src/sim/index.js';
 import { credentialModes, useFakeApiServer } from '../helpers/fake-apiserver.js';
+import { failure } from '../helpers/failures.js';
 
 describe.each(credentialModes)('over %s credentials', (credentials) => {
   const api = useFakeApiServer({}, { credentials });
   const listPodsPath = /\/namespaces\/app\/pods$/;
-
-  async function failure(promise: Promise<unknown>): Promise<CookieError> {
-    try {
-      await promise;
-    } catch (error) {
-      if (isCookieError(error)) return error;
-      throw error;
-    }
-    throw new Error('expected the call to fail');
-  }
 
   function seed(): void {
     api.server.sim.addPods('app', 2, { app: 'web' });
