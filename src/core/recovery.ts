@@ -5,7 +5,11 @@ import type { Clock } from './clock.js';
 import type { KillRecord } from './cookies/context.js';
 
 interface Pending extends KillRecord {
+  /** knownPodUids as a set: a workload of 10,000 pods is checked against it on every poll. */
+  known: Set<string>;
   replacementMs: number | undefined;
+  /** The victim was seen gone; a deleted uid never comes back, so this is never undone. */
+  victimGone: boolean;
 }
 
 export interface RecoveryTracker {
@@ -18,9 +22,10 @@ export interface RecoveryTracker {
 }
 
 /**
- * Measures, by polling every `pollMs` (one GET of the workload and one LIST of its pods per workload with pending
- * kills), how long each kill takes until a replacement pod exists and until the workload is back to its
- * pre-kill availability.
+ * Measures, by polling every `pollMs`, how long each kill takes until a replacement pod exists and until the workload
+ * is back to its pre-kill availability. Each poll GETs the workload of pending kills; it LISTs the workload's pods
+ * only while a replacement or the victim's disappearance is still unseen (usually the first second: the wait for
+ * readiness is then GETs alone, which matters on workloads of thousands of pods).
  */
 export function createRecoveryTracker(
   deps: { cluster: Cluster; clock: Clock; log: KillLog },
@@ -36,8 +41,9 @@ export function createRecoveryTracker(
     const first = kills[0] as Pending;
     try {
       const workload = await deps.cluster.getWorkload(first.workload, { signal: stopper.signal });
-      const pods = workload ? await deps.cluster.listPods(workload.namespace, workload.selector, { signal: stopper.signal }) : [];
-      for (const kill of kills) update(kill, workload, pods);
+      const needPods = kills.some((k) => k.replacementMs === undefined || !k.victimGone);
+      const pods = workload && needPods ? await deps.cluster.listPods(workload.namespace, workload.selector, { signal: stopper.signal }) : [];
+      for (const kill of kills) update(kill, workload, needPods ? pods : undefined);
     } catch (error) {
       if (stopper.signal.aborted) return;
       const message = `recovery check of ${first.workload.kind}/${first.workload.name}: ${describeError(error)}`;
@@ -46,12 +52,15 @@ export function createRecoveryTracker(
     }
   };
 
-  const update = (kill: Pending, workload: Workload | undefined, pods: Pod[]): void => {
+  /** `pods` undefined: not listed this time, because every kill of the workload already saw both. */
+  const update = (kill: Pending, workload: Workload | undefined, pods: Pod[] | undefined): void => {
     const now = deps.clock.now();
-    const victimGone = !pods.some((p) => p.uid === kill.pod.uid && !p.deleting);
-    const replaced = pods.some((p) => !p.deleting && !kill.knownPodUids.includes(p.uid));
-    if (kill.replacementMs === undefined && replaced) kill.replacementMs = now - kill.at;
-    if (workload && victimGone && workload.available >= kill.workload.available) finish(kill, now - kill.at, true);
+    if (pods) {
+      kill.victimGone ||= !pods.some((p) => p.uid === kill.pod.uid && !p.deleting);
+      const replaced = pods.some((p) => !p.deleting && !kill.known.has(p.uid));
+      if (kill.replacementMs === undefined && replaced) kill.replacementMs = now - kill.at;
+    }
+    if (workload && kill.victimGone && workload.available >= kill.workload.available) finish(kill, now - kill.at, true);
   };
 
   const finish = (kill: Pending, recoveredMs: number | undefined, recovered: boolean): void => {
@@ -85,7 +94,7 @@ export function createRecoveryTracker(
 
   return {
     track(kill) {
-      pending.push({ ...kill, replacementMs: undefined });
+      pending.push({ ...kill, known: new Set(kill.knownPodUids), replacementMs: undefined, victimGone: false });
       loop ??= runLoop().finally(() => {
         loop = undefined;
       });
