@@ -21,7 +21,7 @@ export interface ClusterSettings extends Omit<RequestSettings, 'server'> {
  * ~70 MB and ~400 ms). Types of client-node describe the JSON; its date-time fields arrive as strings.
  */
 export function createKubeCluster(resolved: ResolvedKubeConfig, connection: Connection, settings: ClusterSettings): Cluster {
-  const rest = createRest(connection);
+  const rest = createRest(connection, { gzip: resolved.cluster?.fields['disable-compression'] !== true });
   const requester = createRequester({ ...settings, server: resolved.server });
   const { call, listAll } = requester;
   const limit = settings.pageSize;

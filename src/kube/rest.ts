@@ -1,5 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { version } from '../version.js';
 import type { Connection } from './connection.js';
 
@@ -32,7 +34,12 @@ export class ApiStatusError extends Error {
 
 const userAgent = `kube-cookiemonster/${version} (node ${process.version})`;
 
-export function createRest(connection: Connection): Rest {
+export interface RestOptions {
+  /** Ask for gzip (the API server compresses answers from 128 KiB on); off with the kubeconfig's disable-compression. */
+  gzip: boolean;
+}
+
+export function createRest(connection: Connection, { gzip }: RestOptions): Rest {
   const base = new URL(connection.server);
   const prefix = base.pathname.replace(/\/+$/, '');
   const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -44,6 +51,7 @@ export function createRest(connection: Connection): Rest {
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const requestHeaders: Record<string, string | number> = { accept: 'application/json', 'user-agent': userAgent, ...headers };
+    if (gzip) requestHeaders['accept-encoding'] = 'gzip';
     if (payload) Object.assign(requestHeaders, { 'content-type': 'application/json', 'content-length': payload.length });
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = send(url, { method, agent, headers: requestHeaders, signal }, (res) => readBody(res).then((t) => resolve({ status: res.statusCode ?? 0, text: t }), reject));
@@ -56,13 +64,19 @@ export function createRest(connection: Connection): Rest {
   };
 }
 
+/** The answer as text, gunzipped when the server compressed it; a string, not buffers, keeps peak memory down. */
 function readBody(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => (text += chunk));
-    res.on('end', () => resolve(text));
-    res.on('error', reject);
     res.on('aborted', () => reject(new Error('the API server closed the connection mid-answer')));
+    res.on('error', reject);
+    let body: Readable = res;
+    if (res.headers['content-encoding'] === 'gzip') {
+      body = res.pipe(createGunzip());
+      body.on('error', reject);
+    }
+    let text = '';
+    body.setEncoding('utf8');
+    body.on('data', (chunk: string) => (text += chunk));
+    body.on('end', () => resolve(text));
   });
 }

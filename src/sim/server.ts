@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import { discovery, versionFilter } from './discovery.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { simKubeconfigYaml } from './kubeconfig.js';
@@ -61,6 +62,8 @@ export interface FakeApiServer {
   close(): Promise<void>;
 }
 
+const gzipThresholdBytes = 128 * 1024;
+
 export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   const sim = options.simulation ?? new Simulation(options);
   if (options.sample) sampleCluster(sim);
@@ -83,11 +86,17 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       log.push({ method, path: url.pathname, query: url.search.slice(1), status, bytes });
     };
     const send = (code: number, body: unknown): void => {
-      const text = typeof body === 'string' ? body : JSON.stringify(body);
-      const bytes = Buffer.byteLength(text);
-      record(code, bytes);
-      res.writeHead(code, { 'Content-Type': typeof body === 'string' ? 'text/plain' : 'application/json', 'Content-Length': bytes });
-      res.end(text);
+      const text = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+      // Like the real API server: gzip for clients that accept it, from 128 KiB on.
+      const gzip = text.length >= gzipThresholdBytes && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+      const wire = gzip ? gzipSync(text) : text;
+      record(code, wire.length);
+      res.writeHead(code, {
+        'Content-Type': typeof body === 'string' ? 'text/plain' : 'application/json',
+        'Content-Length': wire.length,
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+      });
+      res.end(wire);
     };
     const fault = faults.take(method, url.pathname);
     const delay = latencyMs + (fault?.latencyMs ?? 0);

@@ -83,6 +83,21 @@ describe.each(credentialModes)('over %s credentials', (credentials) => {
       expect(podRequests()).toHaveLength(5);
     });
 
+    it('asks for gzip: a list page of 128 KiB or more arrives compressed and is read whole; disable-compression stops it', async () => {
+      api.server.sim.addPods('big', 400, { app: 'x' });
+      const listOnce = async (kubeconfigYaml: string) => {
+        api.server.resetLog();
+        const pods = await (await api.server.connect({ kubeconfigYaml, pageSize: 1000 })).listPods('big', { matchLabels: { app: 'x' } });
+        expect(new Set(pods.map((p) => p.uid)).size).toBe(400);
+        return podRequests()[0]!.bytes;
+      };
+      const yaml = api.server.kubeconfigYaml();
+      const plain = await listOnce(yaml.replace('insecure-skip-tls-verify: true', 'insecure-skip-tls-verify: true\n      disable-compression: true'));
+      const compressed = await listOnce(yaml);
+      expect(plain).toBeGreaterThanOrEqual(128 * 1024);
+      expect(compressed).toBeLessThan(plain / 4);
+    });
+
     it('deletes with a uid precondition: a replacement with the same name is never hit', async () => {
       const cluster = await seeded();
       const [victim] = await cluster.listPods('openstack', { matchLabels: { app: 'mariadb' } });
