@@ -4,8 +4,8 @@ import { loadKubeConfig } from './kubeconfig.js';
 import type { Cluster } from './types.js';
 
 /**
- * The product's entry to Kubernetes. It speaks JSON over HTTP(S) itself and loads @kubernetes/client-node (≈440 ms,
- * ~70 MB) only for kubeconfig users that need it: exec plugins, auth providers, proxy-url, impersonation.
+ * The product's entry to Kubernetes. It speaks JSON over HTTP(S) itself and loads @kubernetes/client-node (about
+ * 300 ms and 30 MB more per run) only for kubeconfigs that need it: exec plugins, auth providers, proxy-url, `as`.
  */
 
 export interface ClusterOptions extends KubeConfigOptions {
