@@ -1,17 +1,20 @@
 import type { Agent } from 'node:http';
-import type { RequestOptions } from 'node:https';
+import type { AgentOptions, RequestOptions } from 'node:https';
 import { CookieError } from '../errors.js';
 import { buildKubeConfig } from './client.js';
-import { plainHttpError, type Connection } from './connection.js';
-import type { ResolvedKubeConfig } from './kubeconfig.js';
+import { httpsAgent, plainHttpError, type Connection } from './connection.js';
+import type { Env, ResolvedKubeConfig } from './kubeconfig.js';
+import { proxyFor } from './proxy.js';
 
 /**
  * A Connection whose TLS and credentials come from @kubernetes/client-node: exec plugins (aws, gke, kubelogin),
  * auth providers, proxy-url and impersonation. Asked again for every request, so expiring plugin tokens are renewed;
  * the agent of the first request is kept, for keep-alive.
  */
-export function clientNodeConnection(resolved: ResolvedKubeConfig): Connection {
+export function clientNodeConnection(resolved: ResolvedKubeConfig, env: Env): Connection {
   const kc = buildKubeConfig(resolved);
+  // client-node honours the kubeconfig's proxy-url; $HTTPS_PROXY is ours to apply, with the TLS material it found.
+  const envProxy = resolved.cluster?.fields['proxy-url'] === undefined && proxyFor(resolved.server, env) !== undefined;
   let agent: Agent | undefined;
   return {
     server: resolved.server,
@@ -24,11 +27,20 @@ export function clientNodeConnection(resolved: ResolvedKubeConfig): Connection {
         if (/HTTP protocol is not allowed/.test(message)) throw plainHttpError(resolved.server);
         throw new CookieError('config-invalid', `kubeconfig context "${resolved.context}": ${message}`, { cause: error });
       }
-      agent ??= options.agent as Agent;
+      agent ??= envProxy ? httpsAgent(resolved.server, tlsOptions(options), env) : (options.agent as Agent);
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[key.toLowerCase()] = String(value);
       if (options.auth) headers['authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
       return { agent, headers };
     },
   };
+}
+
+function tlsOptions(options: RequestOptions): AgentOptions {
+  const { ca, cert, key, rejectUnauthorized, servername } = options;
+  const tls: AgentOptions = {};
+  Object.assign(tls, ca === undefined ? {} : { ca }, cert === undefined ? {} : { cert }, key === undefined ? {} : { key });
+  if (rejectUnauthorized !== undefined) tls.rejectUnauthorized = rejectUnauthorized;
+  if (servername) tls.servername = servername;
+  return tls;
 }

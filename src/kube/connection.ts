@@ -3,13 +3,15 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
 import { isAbsolute, join } from 'node:path';
 import { CookieError } from '../errors.js';
-import type { KubeConfigEntry, ResolvedKubeConfig } from './kubeconfig.js';
+import type { Env, KubeConfigEntry, ResolvedKubeConfig } from './kubeconfig.js';
+import { proxyFor, TunnelAgent } from './proxy.js';
 
 /**
  * How requests reach the API server: the agent (TLS, keep-alive) and the headers of each request. Built here from the
  * kubeconfig without @kubernetes/client-node for the common credentials (token, token file, client certificate,
- * basic auth, in-cluster service account); `directConnection` returns undefined for what only client-node
- * implements (exec plugins, auth providers, proxy-url, impersonation), and client-node-connection.ts takes over.
+ * basic auth, in-cluster service account), through $HTTPS_PROXY when it applies (proxy.ts); `directConnection`
+ * returns undefined for what only client-node implements (exec plugins, auth providers, proxy-url, impersonation),
+ * and client-node-connection.ts takes over.
  */
 export interface Connection {
   readonly server: string;
@@ -31,11 +33,18 @@ const userFields = new Set(['token', 'tokenFile', 'client-certificate', 'client-
 /** Token files (service-account tokens are rotated) are read again after this long, as client-go does. */
 export const tokenFileMaxAgeMs = 60_000;
 
-export function directConnection(resolved: ResolvedKubeConfig, now: () => number = Date.now): Connection | undefined {
+export interface ConnectionEnvironment {
+  /** For HTTPS_PROXY and NO_PROXY. */
+  env?: Env | undefined;
+  /** For the age of a token file's content. */
+  now?: (() => number) | undefined;
+}
+
+export function directConnection(resolved: ResolvedKubeConfig, { env = {}, now = Date.now }: ConnectionEnvironment = {}): Connection | undefined {
   if (resolved.inCluster) {
     const { server, caFile, tokenFile } = resolved.inCluster;
     const ca = readPem(caFile, 'the in-cluster service account CA');
-    return connection(server, { ca }, bearerFromFile(tokenFile, now));
+    return connection(server, { ca }, bearerFromFile(tokenFile, now), env);
   }
   const cluster = resolved.cluster?.fields ?? {};
   const user = resolved.user?.fields ?? {};
@@ -67,12 +76,18 @@ export function directConnection(resolved: ResolvedKubeConfig, now: () => number
     const basic = `Basic ${Buffer.from(`${username}:${String(user['password'] ?? '')}`).toString('base64')}`;
     headers = async () => ({ authorization: basic });
   }
-  return connection(resolved.server, tls, headers);
+  return connection(resolved.server, tls, headers, env);
 }
 
-function connection(server: string, tls: AgentOptions, headers: () => Promise<Record<string, string>>): Connection {
-  const agent = server.startsWith('https:') ? new HttpsAgent({ ...tls, keepAlive: true }) : new HttpAgent({ keepAlive: true });
+function connection(server: string, tls: AgentOptions, headers: () => Promise<Record<string, string>>, env: Env): Connection {
+  const agent = server.startsWith('https:') ? httpsAgent(server, tls, env) : new HttpAgent({ keepAlive: true });
   return { server, prepare: async () => ({ agent, headers: await headers() }) };
+}
+
+/** Keep-alive TLS to `server`, through a CONNECT tunnel when HTTPS_PROXY applies to it. */
+export function httpsAgent(server: string, tls: AgentOptions, env: Env): HttpsAgent {
+  const proxy = proxyFor(server, env);
+  return proxy ? new TunnelAgent(proxy, { ...tls, keepAlive: true }) : new HttpsAgent({ ...tls, keepAlive: true });
 }
 
 /** `<name>-data` (base64) or `<name>` (a file, relative to its kubeconfig), as PEM bytes. */

@@ -1,4 +1,6 @@
 import { CookieError, isCookieError, type ErrorCode } from '../errors.js';
+import { ProxyTunnelError } from './proxy.js';
+import { NotJsonAnswerError } from './rest.js';
 
 /**
  * Maps what a request throws (an HTTP error answer with its Status body, errno codes, aborts) to a CookieError with a
@@ -34,7 +36,9 @@ export function parseStatusBody(body: unknown): KubeStatus | undefined {
     try {
       value = JSON.parse(body);
     } catch {
-      return body.trim() ? { message: body.trim() } : undefined;
+      // Not a Status: a proxy's or web server's page. Its first line, bounded, is enough to tell which.
+      const first = body.trim().split('\n')[0] ?? '';
+      return first ? { message: first.length > 200 ? `${first.slice(0, 200)}…` : first } : undefined;
     }
   }
   if (typeof value !== 'object' || value === null) return undefined;
@@ -128,19 +132,16 @@ const unreachable: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   EAI_AGAIN: 'temporary DNS failure',
   ENOTFOUND: 'host not found',
-  UND_ERR_SOCKET: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
 };
 /** Worth another try: the server may be back in a moment. Host not found and TLS errors are not. */
-const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 interface Errorish {
   code?: unknown;
   body?: unknown;
-  type?: unknown;
+  syscall?: unknown;
   name?: unknown;
   message?: unknown;
-  cause?: { code?: unknown } | undefined;
 }
 
 /** How a request ended, as seen by our per-request timeout and the caller's signal. */
@@ -167,9 +168,9 @@ export function toCookieError(error: unknown, op: Operation, abort?: AbortState)
   }
   // An HTTP error answer (rest.ts ApiStatusError): only the parsed Status is kept (no `cause`).
   if (typeof e.code === 'number' && 'body' in e) return fromHttpStatus(e.code, e.body, op);
-  const errno = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+  const errno = typeof e.code === 'string' ? e.code : undefined;
   const message = typeof e.message === 'string' ? oneLine(e.message.split('\n')[0] ?? '') : String(error);
-  if (errno !== undefined && (errno in unreachable || e.type === 'system')) {
+  if (errno !== undefined && (errno in unreachable || typeof e.syscall === 'string')) {
     const what = unreachable[errno] ?? message;
     return new CookieError('cluster-unreachable', `cannot reach the Kubernetes API server at ${op.server}: ${what} (${errno}) during ${opText}`, {
       hint: 'is the cluster up, and do --kubeconfig / --context point at it?',
@@ -184,10 +185,18 @@ export function toCookieError(error: unknown, op: Operation, abort?: AbortState)
       details: { operation: opText, server: op.server, errno, retryable: false },
     });
   }
-  if (/HTTP protocol is not allowed/.test(message)) {
-    return new CookieError('config-invalid', `kubeconfig: the server ${op.server} is plain http, which needs insecure-skip-tls-verify: true in its cluster entry`, {
-      cause: error,
-      details: { server: op.server, retryable: false },
+  if (error instanceof ProxyTunnelError) {
+    const cause = (error.cause as { code?: unknown } | undefined)?.code;
+    const why = error.status === undefined ? `cannot reach it${typeof cause === 'string' ? ` (${unreachable[cause] ?? cause})` : ''}` : `it answered HTTP ${error.status} to CONNECT ${error.target}`;
+    const transient = error.status === undefined ? typeof cause === 'string' && transientCodes.has(cause) : error.status >= 500;
+    return new CookieError('cluster-unreachable', `cannot reach the Kubernetes API server at ${op.server} through the proxy ${error.proxy} ($HTTPS_PROXY): ${why}, during ${opText}`, {
+      hint: error.status === 407 ? 'the proxy wants credentials: put them in $HTTPS_PROXY (http://user:password@proxy:port)' : 'check $HTTPS_PROXY, or list the API server in $NO_PROXY to reach it directly',
+      details: { operation: opText, server: op.server, proxy: error.proxy, proxyStatus: error.status, retryable: transient },
+    });
+  }
+  if (error instanceof NotJsonAnswerError) {
+    return new CookieError('cluster-unreachable', `the server at ${op.server} answered ${opText} with ${error.contentType || 'no content type'} instead of JSON: is the kubeconfig's server a Kubernetes API server?`, {
+      details: { operation: opText, server: op.server, contentType: error.contentType, retryable: false },
     });
   }
   return new CookieError('internal', `unexpected error during ${opText} against ${op.server}: ${message}`, { cause: error, details: { operation: opText, retryable: false } });

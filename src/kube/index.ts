@@ -1,5 +1,5 @@
 import { directConnection, type Connection } from './connection.js';
-import type { KubeConfigOptions, ResolvedKubeConfig } from './kubeconfig.js';
+import type { Env, KubeConfigOptions, ResolvedKubeConfig } from './kubeconfig.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { Cluster } from './types.js';
 
@@ -28,7 +28,7 @@ const defaults = { requestTimeoutMs: 10_000, pageSize: 500, retries: 3, minTimeo
 
 export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const resolved = loadKubeConfig(options);
-  const connection = await connect(resolved, options.credentials ?? 'auto');
+  const connection = await connect(resolved, options.credentials ?? 'auto', options.env);
   const { createKubeCluster } = await import('./cluster.js');
   return createKubeCluster(resolved, connection, {
     requestTimeoutMs: options.requestTimeoutMs ?? defaults.requestTimeoutMs,
@@ -42,11 +42,11 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   });
 }
 
-async function connect(resolved: ResolvedKubeConfig, credentials: 'auto' | 'client-node'): Promise<Connection> {
-  const direct = credentials === 'auto' ? directConnection(resolved) : undefined;
+async function connect(resolved: ResolvedKubeConfig, credentials: 'auto' | 'client-node', env: Env): Promise<Connection> {
+  const direct = credentials === 'auto' ? directConnection(resolved, { env }) : undefined;
   if (direct) return direct;
   const { clientNodeConnection } = await import('./client-node-connection.js');
-  return clientNodeConnection(resolved);
+  return clientNodeConnection(resolved, env);
 }
 
 export { loadKubeConfig, type KubeConfigOptions, type ResolvedKubeConfig } from './kubeconfig.js';

@@ -32,6 +32,14 @@ export class ApiStatusError extends Error {
   }
 }
 
+/** A 2xx answer that is not JSON: the server URL most likely points at something other than an API server. */
+export class NotJsonAnswerError extends Error {
+  constructor(readonly contentType: string) {
+    super(`a ${contentType || 'no content type'} answer instead of JSON`);
+    this.name = 'NotJsonAnswerError';
+  }
+}
+
 const userAgent = `kube-cookiemonster/${version} (node ${process.version})`;
 
 export interface RestOptions {
@@ -53,13 +61,16 @@ export function createRest(connection: Connection, { gzip }: RestOptions): Rest 
     const requestHeaders: Record<string, string | number> = { accept: 'application/json', 'user-agent': userAgent, ...headers };
     if (gzip) requestHeaders['accept-encoding'] = 'gzip';
     if (payload) Object.assign(requestHeaders, { 'content-type': 'application/json', 'content-length': payload.length });
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = send(url, { method, agent, headers: requestHeaders, signal }, (res) => readBody(res).then((t) => resolve({ status: res.statusCode ?? 0, text: t }), reject));
+    const { status, contentType, text } = await new Promise<{ status: number; contentType: string; text: string }>((resolve, reject) => {
+      const req = send(url, { method, agent, headers: requestHeaders, signal }, (res) =>
+        readBody(res).then((t) => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', text: t }), reject),
+      );
       req.on('error', reject);
       req.end(payload);
     });
     if (status < 200 || status > 299) throw new ApiStatusError(status, text);
     if (text.trim() === '') return undefined as T;
+    if (!/\bjson\b/i.test(contentType)) throw new NotJsonAnswerError(contentType.split(';')[0] ?? '');
     return JSON.parse(text) as T;
   };
 }

@@ -133,7 +133,7 @@ describe('our own transport and when client-node takes over', () => {
     const mtime = new Date(1_700_000_000_000);
     utimesSync(tokenFile, mtime, mtime);
     let now = 1_000;
-    const connection = directConnection(loadKubeConfig({ kubeconfig: kubeconfig('rotating', { 'insecure-skip-tls-verify': true }, { tokenFile }), env: {} }), () => now);
+    const connection = directConnection(loadKubeConfig({ kubeconfig: kubeconfig('rotating', { 'insecure-skip-tls-verify': true }, { tokenFile }), env: {} }), { now: () => now });
     const bearer = async () => (await connection!.prepare()).headers['authorization'];
     expect(await bearer()).toBe('Bearer first');
     writeFileSync(tokenFile, 'second');

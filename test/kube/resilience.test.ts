@@ -1,6 +1,8 @@
 import { getEventListeners } from 'node:events';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { isRetryable } from '../../src/kube/errors.js';
 import { createCluster } from '../../src/kube/index.js';
 import { on } from '../../src/sim/index.js';
 import { credentialModes, useFakeApiServer } from '../helpers/fake-apiserver.js';
@@ -73,6 +75,24 @@ describe.each(credentialModes)('over %s credentials', (credentials) => {
       expect(error.code).toBe('cluster-unreachable');
       expect(error.message).toBe(`cannot reach the Kubernetes API server at http://127.0.0.1:${port}: connection refused (ECONNREFUSED) during get version`);
       expect(error.message).not.toContain('localhost:8080');
+    });
+
+    it('a server that answers 200 with a web page is named as not an API server, and not retried', async () => {
+      const web = createHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<!doctype html><title>Dashboard</title>');
+      });
+      await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+      try {
+        const cluster = await createCluster({ kubeconfigYaml: api.server.kubeconfigYaml().replace(api.server.url, url), env: {}, retries: 3, minTimeoutMs: 0, credentials });
+        const error = await failure(cluster.version());
+        expect(error.code).toBe('cluster-unreachable');
+        expect(error.message).toBe(`the server at ${url} answered get version with text/html instead of JSON: is the kubeconfig's server a Kubernetes API server?`);
+        expect(isRetryable(error)).toBe(false);
+      } finally {
+        await new Promise((resolve) => web.close(resolve));
+      }
     });
   });
 
