@@ -117,7 +117,11 @@ describe.each(credentialModes)('through a CONNECT proxy (%s credentials)', (cred
   it('tunnels to the API server by name, with TLS checked end to end inside the tunnel', async () => {
     const proxy = await startProxy();
     try {
-      expect(await (await connectVia({ HTTPS_PROXY: proxy.url })).version()).toBe('v1.29.0');
+      const cluster = await connectVia({ HTTPS_PROXY: proxy.url });
+      expect(await cluster.version()).toBe('v1.29.0');
+      api.sim.addPods('tunnelled', 3, { app: 'web' });
+      for (let i = 0; i < 3; i++) expect(await cluster.listPods('tunnelled', { matchLabels: { app: 'web' } })).toHaveLength(3);
+      // Keep-alive: every request after the first reuses the one tunnel.
       expect(proxy.tunnels).toEqual([`kube.test:${new URL(api.url).port}`]);
     } finally {
       await proxy.close();
