@@ -14,7 +14,7 @@ import { proxyFor } from './proxy.js';
 export function clientNodeConnection(resolved: ResolvedKubeConfig, env: Env): Connection {
   const kc = buildKubeConfig(resolved);
   // client-node honours the kubeconfig's proxy-url; $HTTPS_PROXY is ours to apply, with the TLS material it found.
-  const envProxy = resolved.cluster?.fields['proxy-url'] === undefined && proxyFor(resolved.server, env) !== undefined;
+  const envProxy = resolved.cluster?.fields['proxy-url'] === undefined ? proxyFor(resolved.server, env) : undefined;
   let agent: Agent | undefined;
   return {
     server: resolved.server,
@@ -27,7 +27,7 @@ export function clientNodeConnection(resolved: ResolvedKubeConfig, env: Env): Co
         if (/HTTP protocol is not allowed/.test(message)) throw plainHttpError(resolved.server);
         throw new CookieError('config-invalid', `kubeconfig context "${resolved.context}": ${message}`, { cause: error });
       }
-      agent ??= envProxy ? httpsAgent(resolved.server, tlsOptions(options), env) : (options.agent as Agent);
+      agent ??= envProxy ? httpsAgent(tlsOptions(options), envProxy) : (options.agent as Agent);
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[key.toLowerCase()] = String(value);
       if (options.auth) headers['authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
@@ -36,11 +36,8 @@ export function clientNodeConnection(resolved: ResolvedKubeConfig, env: Env): Co
   };
 }
 
-function tlsOptions(options: RequestOptions): AgentOptions {
-  const { ca, cert, key, rejectUnauthorized, servername } = options;
-  const tls: AgentOptions = {};
-  Object.assign(tls, ca === undefined ? {} : { ca }, cert === undefined ? {} : { cert }, key === undefined ? {} : { key });
-  if (rejectUnauthorized !== undefined) tls.rejectUnauthorized = rejectUnauthorized;
-  if (servername) tls.servername = servername;
-  return tls;
+/** The TLS material client-node put into `options`, for our own tunnelling agent. */
+function tlsOptions({ ca, cert, key, rejectUnauthorized, servername }: RequestOptions): AgentOptions {
+  const picked = { ca, cert, key, rejectUnauthorized, servername };
+  return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined)) as AgentOptions;
 }

@@ -43,7 +43,7 @@ export interface ConnectionEnvironment {
 export function directConnection(resolved: ResolvedKubeConfig, { env = {}, now = Date.now }: ConnectionEnvironment = {}): Connection | undefined {
   if (resolved.inCluster) {
     const { server, caFile, tokenFile } = resolved.inCluster;
-    const ca = readPem(caFile, 'the in-cluster service account CA');
+    const ca = readFileFor(caFile, 'the in-cluster service account CA');
     return connection(server, { ca }, bearerFromFile(tokenFile, now), env);
   }
   const cluster = resolved.cluster?.fields ?? {};
@@ -80,13 +80,12 @@ export function directConnection(resolved: ResolvedKubeConfig, { env = {}, now =
 }
 
 function connection(server: string, tls: AgentOptions, headers: () => Promise<Record<string, string>>, env: Env): Connection {
-  const agent = server.startsWith('https:') ? httpsAgent(server, tls, env) : new HttpAgent({ keepAlive: true });
+  const agent = server.startsWith('https:') ? httpsAgent(tls, proxyFor(server, env)) : new HttpAgent({ keepAlive: true });
   return { server, prepare: async () => ({ agent, headers: await headers() }) };
 }
 
-/** Keep-alive TLS to `server`, through a CONNECT tunnel when HTTPS_PROXY applies to it. */
-export function httpsAgent(server: string, tls: AgentOptions, env: Env): HttpsAgent {
-  const proxy = proxyFor(server, env);
+/** Keep-alive TLS, through a CONNECT tunnel when a proxy applies (see proxyFor). */
+export function httpsAgent(tls: AgentOptions, proxy: URL | undefined): HttpsAgent {
   return proxy ? new TunnelAgent(proxy, { ...tls, keepAlive: true }) : new HttpsAgent({ ...tls, keepAlive: true });
 }
 
@@ -95,7 +94,7 @@ function material(entry: KubeConfigEntry | undefined, name: string, where: strin
   const data = entry?.fields[`${name}-data`];
   if (typeof data === 'string' && data) return Buffer.from(data, 'base64');
   const file = entry?.fields[name];
-  if (typeof file === 'string' && file) return readPem(pathOf(entry, file), `${where}: ${name}`);
+  if (typeof file === 'string' && file) return readFileFor(pathOf(entry, file), `${where}: ${name}`);
   return undefined;
 }
 
@@ -103,7 +102,8 @@ function pathOf(entry: KubeConfigEntry | undefined, file: string): string {
   return isAbsolute(file) || !entry?.dir ? file : join(entry.dir, file);
 }
 
-function readPem(file: string, what: string): Buffer {
+/** The file's bytes, or a config error naming `what` needed it. */
+function readFileFor(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
@@ -113,18 +113,12 @@ function readPem(file: string, what: string): Buffer {
 }
 
 function bearerFromFile(file: string, now: () => number): () => Promise<Record<string, string>> {
-  let cached: { token: string; readAt: number; mtimeMs: number } | undefined;
+  let cached: { token: string; readAt: number; mtimeMs: number | undefined } | undefined;
   return async () => {
     const at = now();
-    if (!cached || at - cached.readAt >= tokenFileMaxAgeMs || statSync(file, { throwIfNoEntry: false })?.mtimeMs !== cached.mtimeMs) {
-      let token: string;
-      try {
-        token = readFileSync(file, 'utf8').trim();
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? String(error);
-        throw new CookieError('config-invalid', `token file ${file}: expected a readable file, got ${code}`, { cause: error });
-      }
-      cached = { token, readAt: at, mtimeMs: statSync(file).mtimeMs };
+    const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    if (!cached || at - cached.readAt >= tokenFileMaxAgeMs || mtimeMs !== cached.mtimeMs) {
+      cached = { token: readFileFor(file, 'token file').toString('utf8').trim(), readAt: at, mtimeMs };
     }
     return { authorization: `Bearer ${cached.token}` };
   };

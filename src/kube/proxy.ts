@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions, type RequestOptions } from 'node:https';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { CookieError } from '../errors.js';
 import type { Env } from './kubeconfig.js';
@@ -51,20 +51,12 @@ function isLoopback(host: string): boolean {
 function inCidr(host: string, cidr: string): boolean {
   const [network = '', bits = ''] = cidr.split('/');
   const family = isIP(network);
-  if (family === 0 || isIP(host) !== family) return false;
-  const toBits = (ip: string): string =>
-    family === 4
-      ? ip.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('')
-      : expandV6(ip).map((h) => parseInt(h, 16).toString(2).padStart(16, '0')).join('');
-  const length = Number(bits);
-  return Number.isInteger(length) && toBits(host).slice(0, length) === toBits(network).slice(0, length);
-}
-
-function expandV6(ip: string): string[] {
-  const [head = '', tail] = ip.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  return [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  const prefix = Number(bits);
+  if (family === 0 || isIP(host) !== family || !Number.isInteger(prefix)) return false;
+  const range = new BlockList();
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  range.addSubnet(network, prefix, type);
+  return range.check(host, type);
 }
 
 /** The proxy answered the CONNECT with something else than 200, or could not be reached. */

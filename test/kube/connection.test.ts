@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,15 +6,18 @@ import { stringify } from 'yaml';
 import { directConnection, tokenFileMaxAgeMs } from '../../src/kube/connection.js';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.js';
 import { runCli, workspace } from '../cli/run-cli.js';
+import { execPluginUser } from '../helpers/exec-plugin.js';
 import { credentialModes, startTestApiServer, type TestApiServer } from '../helpers/fake-apiserver.js';
+import { failure } from '../helpers/failures.js';
 import { clientNodeModules, moduleRecorder } from '../helpers/loaded-modules.js';
 import { makeTestPki, type TestPki } from '../helpers/pki.js';
-import { failure } from '../helpers/failures.js';
 
 let dir: string;
 let pki: TestPki;
 let api: TestApiServer;
 let named: TestApiServer;
+/** A kubeconfig user whose exec credential plugin prints the server's token. */
+let execUser: ReturnType<typeof execPluginUser>;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kcm-connection-'));
   pki = makeTestPki(dir);
@@ -24,11 +27,7 @@ beforeAll(async () => {
   const namedPki = makeTestPki(mkdtempSync(join(dir, 'named-')), 'DNS:kube.test');
   named = await startTestApiServer({ token: 'right-token', tls: { key: namedPki.pem('serverKey'), cert: namedPki.pem('serverCert') } });
   writeFileSync(join(dir, 'named-ca.pem'), namedPki.pem('ca'));
-  writeFileSync(
-    plugin(),
-    `#!${process.execPath}\nprocess.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: 'right-token' } }));\n`,
-  );
-  chmodSync(plugin(), 0o755);
+  execUser = execPluginUser(dir, 'right-token');
 });
 afterAll(async () => {
   await api?.close();
@@ -53,9 +52,6 @@ function kubeconfig(name: string, cluster: Record<string, unknown>, user: Record
   return path;
 }
 
-/** An exec credential plugin that prints the server's token. */
-const plugin = (): string => join(dir, 'plugin.mjs');
-const execUser = () => ({ exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin() } });
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 
@@ -163,7 +159,7 @@ describe('our own transport and when client-node takes over', () => {
   });
 
   it('an exec credential plugin authenticates through client-node', async () => {
-    const file = kubeconfig('exec', { 'certificate-authority': pki.files.ca }, execUser());
+    const file = kubeconfig('exec', { 'certificate-authority': pki.files.ca }, execUser);
     expect(await (await createCluster({ kubeconfig: file, env: {}, retries: 0 })).version()).toBe('v1.29.0');
   });
 });
@@ -190,7 +186,7 @@ describe('what a run loads', () => {
   });
 
   it('an exec plugin kubeconfig loads it and still works', async () => {
-    const { run, clientNode } = await dryRun(execUser());
+    const { run, clientNode } = await dryRun(execUser);
     expect(run.exitCode).toBe(0);
     expect(clientNode.length).toBeGreaterThan(0);
   });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { isCookieError } from '../../src/errors.js';
 import { isRetryable } from '../../src/kube/errors.js';
 import { createCluster } from '../../src/kube/index.js';
 import { proxyFor } from '../../src/kube/proxy.js';
+import { execPluginUser } from '../helpers/exec-plugin.js';
 import { credentialModes, startTestApiServer, type TestApiServer } from '../helpers/fake-apiserver.js';
 import { failure } from '../helpers/failures.js';
 import { makeTestPki } from '../helpers/pki.js';
@@ -93,10 +94,7 @@ describe.each(credentialModes)('through a CONNECT proxy (%s credentials)', (cred
     dir = mkdtempSync(join(tmpdir(), 'kcm-proxy-'));
     const pki = makeTestPki(dir, 'DNS:kube.test');
     api = await startTestApiServer({ token: 'right-token', tls: { key: pki.pem('serverKey'), cert: pki.pem('serverCert') } });
-    const plugin = join(dir, 'plugin.mjs');
-    writeFileSync(plugin, `#!${process.execPath}\nprocess.stdout.write(JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', status: { token: 'right-token' } }));\n`);
-    chmodSync(plugin, 0o755);
-    const user = credentials === 'client-node' ? { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin } } : { token: 'right-token' };
+    const user = credentials === 'client-node' ? execPluginUser(dir, 'right-token') : { token: 'right-token' };
     kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
