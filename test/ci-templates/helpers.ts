@@ -65,30 +65,23 @@ export function splitNpxArgs(argv: string[]): { npxFlags: string[]; packageSpec:
   return { npxFlags: argv.slice(0, index), packageSpec: argv[index] ?? '', cli: argv.slice(index + 1) };
 }
 
-/** Our own CLI parser, once src/cli has a `run` command; undefined (with the reason) until then. */
-export async function loadCliParser(): Promise<
-  | { parse: (argv: string[]) => Promise<{ command: string; flags: Record<string, unknown> }>; validateRun: (flags: Record<string, unknown>) => unknown; reason: undefined }
-  | { parse: undefined; validateRun: undefined; reason: string }
-> {
-  try {
-    type Parsed = { command: string; flags?: Record<string, unknown>; options?: Record<string, unknown> };
-    const main = (await import('../../src/cli/main.js')) as { parseCommandLine?: (argv: string[]) => Promise<Parsed> };
-    const options = (await import('../../src/cli/run-options.js')) as { parseRunFlags?: (flags: never) => unknown };
-    const { parseCommandLine } = main;
-    const { parseRunFlags } = options;
-    if (!parseCommandLine || !parseRunFlags) return { parse: undefined, validateRun: undefined, reason: 'src/cli does not export parseCommandLine/parseRunFlags yet' };
-    const { commands } = (await import('../../src/cli/commands/index.js')) as { commands: { command: string | string[] }[] };
-    const names = commands.flatMap((c) => [c.command].flat().map((n) => n.split(' ')[0]));
-    if (!names.includes('run')) return { parse: undefined, validateRun: undefined, reason: 'the `run` command is not registered in src/cli/commands yet' };
-    // cli-spec.md names the parsed flags `options`; src/cli/main.ts returns them as `flags`: accept either.
-    const parse = async (argv: string[]) => {
+/** Our own CLI parser and run-flag validation: a template line must parse exactly as a user's command line would. */
+export async function loadCliParser(): Promise<{
+  parse: (argv: string[]) => Promise<{ command: string; flags: Record<string, unknown> }>;
+  validateRun: (flags: Record<string, unknown>) => unknown;
+}> {
+  const { parseCommandLine } = await import('../../src/cli/main.js');
+  const { parseRunFlags } = await import('../../src/cli/run-options.js');
+  return {
+    parse: async (argv) => {
       const parsed = await parseCommandLine(argv);
-      return { command: parsed.command, flags: parsed.flags ?? parsed.options ?? {} };
-    };
-    return { parse, validateRun: (flags) => parseRunFlags(flags as never), reason: undefined };
-  } catch (error) {
-    return { parse: undefined, validateRun: undefined, reason: `src/cli does not load yet: ${(error as Error).message.split('\n')[0]}` };
-  }
+      return { command: parsed.command, flags: parsed.flags };
+    },
+    validateRun: (flags) => parseRunFlags(flags as never),
+  };
 }
 
-export const distReason = existsSync(distBin) ? undefined : 'dist/bin.js is missing: run `npm run build` first';
+/** Fails (instead of skipping) when the CLI has not been built: `npm test` builds it first. */
+export function requireDistBin(): void {
+  if (!existsSync(distBin)) throw new Error('dist/bin.js is missing: run `npm run build` first (npm test does)');
+}

@@ -14,7 +14,8 @@ import { wasmSchemaErrors } from '../report/xsd.js';
 
 const deps = { clock: systemClock };
 const task = (name: string) => fileURLToPath(new URL(`../fixtures/rally/${name}`, import.meta.url));
-const rallyInstalled = spawnSync('rally', ['--version'], { stdio: 'ignore' }).status === 0;
+/** In CI (.ci/run installs rally) a missing Rally fails these tests instead of skipping them. */
+const rallyInstalled = process.env['CI'] === 'true' || spawnSync('rally', ['--version'], { stdio: 'ignore' }).status === 0;
 const skipReason = 'rally is not installed (Debian: apt-get install -y rally); skipping the tests against the real Rally';
 if (!rallyInstalled) console.warn(skipReason);
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -41,7 +41,8 @@ function passingReport(): RunReport {
 describe('toJUnitXml', () => {
   it('matches the golden file (fixed report, fixed clock values)', () => {
     const xml = toJUnitXml(sampleReport());
-    if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(goldenFile)) writeFileSync(goldenFile, xml);
+    if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(goldenFile, xml);
+    expect(existsSync(goldenFile), 'golden file missing: UPDATE_GOLDEN=1 npx vitest run test/report/junit.test.ts writes it').toBe(true);
     expect(xml).toBe(readFileSync(goldenFile, 'utf8'));
   });
 
