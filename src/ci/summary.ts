@@ -1,5 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { entriesOf, type EntryOf } from '../log/entries.js';
+import { describeExecCounts } from '../log/exec-counts.js';
+import { describeExecEnd } from '../log/format.js';
 import type { RunOutcome, RunReport } from '../report/types.js';
 import { mdDetails, mdFence, mdTable, mdText } from './markdown.js';
 
@@ -23,6 +25,7 @@ export function renderStepSummary(report: RunReport): string {
     ...problems(report),
     ...deployCheck(report),
     ...kills(report),
+    ...nodeCommands(report),
     ...skips(report),
     ...verification(report),
   ];
@@ -82,6 +85,15 @@ function recoveryCell(bite: EntryOf<'bite'>, recovery: EntryOf<'recovery'> | und
   if (!recovery.recovered || recovery.recoveredMs === undefined) return '❌ not recovered';
   const took = formatDuration(recovery.recoveredMs);
   return sloMs !== undefined && recovery.recoveredMs > sloMs ? `⚠️ ${took} (over ${formatDuration(sloMs)})` : took;
+}
+
+function nodeCommands(report: RunReport): string[] {
+  const execs = entriesOf(report.entries, 'exec');
+  if (execs.length === 0) return [];
+  const rows = execs
+    .slice(0, maxSummaryRows)
+    .map((e) => [`+${formatDuration(Math.max(0, e.at - report.startedAt))}`, mdText(e.cookie), mdText(e.node), mdText(e.command.join(' ')), mdText(describeExecEnd(e))]);
+  return [`### Node commands: ${describeExecCounts(execs)}\n\n${mdTable(['At', 'Cookie', 'Node', 'Command', 'Result'], rows)}${more(execs.length)}`];
 }
 
 function skips(report: RunReport): string[] {

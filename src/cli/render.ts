@@ -1,5 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import { entriesOf } from '../log/entries.js';
+import { describeExecCounts } from '../log/exec-counts.js';
 import type { RunReport } from '../report/types.js';
 
 /** The short human summary printed at the end of a run. */
@@ -22,6 +23,8 @@ export function renderSummary(report: RunReport, files: { junit: string; killLog
       `recovery: ${times.length}/${recoveries.length} recovered${median === undefined ? '' : `, median ${formatDuration(median)}, max ${formatDuration(max ?? 0)}`}${unrecovered ? `, ${unrecovered} unrecovered` : ''}${report.maxRecoveryMs ? ` (SLO ${formatDuration(report.maxRecoveryMs)})` : ''}`,
     );
   }
+  const execs = entriesOf(report.entries, 'exec');
+  if (execs.length > 0) lines.push(`node commands: ${describeExecCounts(execs)}`);
   if (report.verification) lines.push(`verification: ${report.verification.shortMessage} in ${formatDuration(report.verification.durationMs)}`);
   for (const problem of report.problems) lines.push(`  ✗ ${problem}`);
   lines.push(`reports: ${files.junit}, ${files.killLog}`, '');

@@ -19,17 +19,18 @@ export async function runMain(raw: Flags, io: CliIo): Promise<number> {
   requireAnEnd(flags, cookies);
   const kube = { kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd };
   const connect: Connect = (onRetry) => createCluster({ ...kube, onRetry });
-  const nodeExec = cookies.some((c) => c.group === 'nodeexec') ? nodeWorkerExec(kube, io) : undefined;
+  const nodeExec = cookies.some((c) => c.group === 'nodeexec') ? nodeWorkerExec(kube, io, flags['exec-timeout']) : undefined;
   return (await runSession(flags, cookies, connect, io, { nodeExec })).exitCode;
 }
 
 /** nodeexec cookies run through the worker DaemonSet of deploy/nodeexec/ (in $POD_NAMESPACE, else `cookiemonster`). */
-function nodeWorkerExec(kube: PodExecOptions, io: CliIo): NodeExecRunner {
+function nodeWorkerExec(kube: PodExecOptions, io: CliIo, timeoutMs: number): NodeExecRunner {
   return createNodeExecRunner({
     exec: lazyPodExec(kube),
     namespace: io.env['POD_NAMESPACE'] ?? 'cookiemonster',
     selector: parseSelectorString(defaultWorkerSelector),
     container: 'worker',
+    timeoutMs,
   });
 }
 

@@ -26,6 +26,7 @@ export const runFlagsSchema = z.object({
   'dry-run': z.boolean(),
   seed: z.number({ error: expected('a whole number') }).int({ error: expected('a whole number') }).min(0, { error: expected('a whole number ≥ 0') }).optional(),
   concurrency: z.number({ error: expected('a whole number ≥ 1') }).int({ error: expected('a whole number ≥ 1') }).min(1, { error: expected('a whole number ≥ 1') }),
+  'exec-timeout': durationField('a positive duration like "2m"', { min: 1 }),
   shell: z.boolean(),
   'verify-timeout': optionalDuration('a positive duration like "30m"', 1),
   'kill-after': durationField('a duration like "10s"'),

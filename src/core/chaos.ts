@@ -7,7 +7,7 @@ import { CookieError, describeError, isCookieError } from '../errors.js';
 import { forkRng, type Rng } from './rng.js';
 import { biteKillPod } from './cookies/killpod.js';
 import type { BiteContext, BiteOptions, KillRecord } from './cookies/context.js';
-import { anyOf, runTicks, type LoopEnd } from './scheduler.js';
+import { runTicks, type LoopEnd } from './scheduler.js';
 
 /** Runs a nodeexec cookie once (the original's semantics), writing `exec` entries. */
 export type NodeExecRunner = (cookie: NodeExecCookie, ctx: BiteContext) => Promise<void>;
@@ -27,7 +27,10 @@ export interface ChaosOptions extends BiteOptions {
 }
 
 export interface ChaosHandle {
-  /** Graceful: no new tick starts; resolves once the ticks in flight have finished. */
+  /**
+   * Graceful, the same for every cookie kind: no new tick starts; the ticks in flight finish (a kill's requests, a
+   * nodeexec command, bounded by its own timeout) and the returned promise resolves then. Only the abort signal cancels.
+   */
   stop(): Promise<void>;
   /** Resolves when every cookie has ended by itself, by `stop()` or by the abort signal. */
   done: Promise<void>;
@@ -74,7 +77,8 @@ async function runCookie(
   try {
     if (cookie.group === 'nodeexec') {
       deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'nodeexec', target: describeNodeTarget(cookie), intervalMs: 0, durationMs: 0, dryRun: ctx.options.dryRun });
-      reason = await runNodeExec(cookie, ctx, deps, stop, abort);
+      const runOnce = nodeExecTick(cookie, ctx, deps);
+      reason = runOnce ? await runTicks(runOnce, deps.clock, { intervalMs: 0, durationMs: 0, maxTicks: 1, stop, abort }) : 'duration';
     } else {
       const durations = [cookie.durationMs, window ?? 0].filter((d) => d > 0);
       const durationMs = durations.length ? Math.min(...durations) : 0;
@@ -93,24 +97,12 @@ async function runCookie(
   deps.log.append({ kind: 'cookie-stop', cookie: cookie.name, reason, ...counts });
 }
 
-async function runNodeExec(
-  cookie: NodeExecCookie,
-  ctx: BiteContext,
-  deps: ChaosDeps,
-  stop: AbortSignal,
-  abort: AbortSignal | undefined,
-): Promise<LoopEnd> {
-  if (!deps.nodeExec) {
-    deps.log.append({ kind: 'error', cookie: cookie.name, code: 'usage', message: 'nodeexec cookies need the exec worker DaemonSet; run them with `cookiemonster serve` or a nodeexec-enabled run' });
-    return 'duration';
-  }
-  const wake = anyOf(stop, abort);
-  try {
-    await deps.nodeExec(cookie, { ...ctx, signal: wake.signal });
-  } finally {
-    wake.dispose();
-  }
-  return abort?.aborted ? 'aborted' : stop.aborted ? 'stopped' : 'duration';
+/** nodeexec runs once, as one tick: a graceful stop lets its commands finish, only the abort signal (ctx.signal) cancels them. */
+function nodeExecTick(cookie: NodeExecCookie, ctx: BiteContext, deps: ChaosDeps): (() => Promise<void>) | undefined {
+  const { nodeExec } = deps;
+  if (nodeExec) return () => nodeExec(cookie, ctx);
+  deps.log.append({ kind: 'error', cookie: cookie.name, code: 'usage', message: 'nodeexec cookies need the exec worker DaemonSet; run them with `cookiemonster serve` or a nodeexec-enabled run' });
+  return undefined;
 }
 
 export function describeNodeTarget(cookie: NodeExecCookie): string {

@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { ExitCode } from '../exit-codes.js';
 import { entriesOf, type LogEntry } from '../log/entries.js';
+import { describeExecEnd } from '../log/format.js';
 import type { DeployCheckResult, RunOutcome, VerifyResult } from '../report/types.js';
 
 export interface OutcomeInput {
@@ -45,7 +46,7 @@ export function chaosFailures(entries: readonly LogEntry[], maxRecoveryMs: numbe
     }
   }
   for (const e of entriesOf(entries, 'exec')) {
-    if (e.exitCode !== 0) problems.push(`cookie ${e.cookie}: node ${e.node}: ${e.command.join(' ')} exited with ${e.exitCode}`);
+    if (e.exitCode !== 0 && !e.dryRun && !e.cancelled) problems.push(`cookie ${e.cookie}: node ${e.node}: ${e.command.join(' ')} ${describeExecEnd(e)}`);
   }
   return problems;
 }

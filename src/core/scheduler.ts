@@ -6,6 +6,8 @@ export interface LoopOptions {
   intervalMs: number;
   /** 0 = no end but the signal. */
   durationMs: number;
+  /** End after this many ticks (a one-shot cookie: 1). */
+  maxTicks?: number | undefined;
   /** Graceful stop: no new tick starts; the tick in flight finishes. */
   stop: AbortSignal;
   /** Hard abort (SIGINT/SIGTERM): also passed to the tick so its requests are cancelled. */
@@ -31,6 +33,8 @@ export async function runTicks(
       if (abort?.aborted) return 'aborted';
       if (stop.aborted) return 'stopped';
       await tick(n);
+      if (abort?.aborted) return 'aborted';
+      if (options.maxTicks !== undefined && n + 1 >= options.maxTicks) return 'duration';
       const now = clock.now();
       n = Math.max(n + 1, Math.ceil((now - start) / intervalMs));
       const deadline = start + n * intervalMs;

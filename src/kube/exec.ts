@@ -28,6 +28,8 @@ export interface ExecResult {
   stderr: string;
   /** Why there is no exit code, e.g. `timed out after 30s` or the runtime's message. */
   failure: string | undefined;
+  /** The request's abort signal ended the command. */
+  cancelled: boolean;
   durationMs: number;
 }
 
@@ -92,9 +94,9 @@ export async function createPodExec(options: PodExecOptions): Promise<PodExec> {
       request.signal?.removeEventListener('abort', onAbort);
     }
     const result = { stdout: stdout.text(), stderr: stderr.text(), durationMs: Date.now() - started };
-    if (ended === 'timeout') return { ...result, exitCode: null, failure: `timed out after ${timeoutMs} ms` };
-    if (ended === 'cancelled') return { ...result, exitCode: null, failure: 'cancelled' };
-    return { ...result, ...fromStatus(status) };
+    if (ended === 'timeout') return { ...result, exitCode: null, failure: `timed out after ${timeoutMs} ms`, cancelled: false };
+    if (ended === 'cancelled') return { ...result, exitCode: null, failure: 'cancelled', cancelled: true };
+    return { ...result, ...fromStatus(status), cancelled: false };
   };
 }
 

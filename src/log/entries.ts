@@ -84,7 +84,12 @@ export type LogEntry =
       cookie: string;
       node: string;
       command: string[];
+      /** null when the command did not end with an exit code (timed out, cancelled, runtime failure). */
       exitCode: number | null;
+      /** Interrupted (SIGINT/SIGTERM, abort) while running, or before it could start: not a result of the node. */
+      cancelled: boolean;
+      /** Dry run: the command was not executed; the node and worker were chosen as a real run would. */
+      dryRun: boolean;
       stdout: string;
       stderr: string;
     }

@@ -29,10 +29,18 @@ const text: Formatters = {
   'verify-start': (e) => `verification: ${e.command.join(' ')}`,
   'verify-end': (e) =>
     `verification ${e.timedOut ? 'timed out' : e.cancelled ? 'cancelled' : e.signal ? `killed by ${e.signal}` : `exited with ${e.exitCode}`} after ${formatDuration(e.durationMs)}`,
-  exec: (e) => `cookie ${e.cookie}: node ${e.node}: ${e.command.join(' ')} exited with ${e.exitCode}`,
+  exec: (e) => `cookie ${e.cookie}: node ${e.node}: ${e.command.join(' ')} ${describeExecEnd(e)}`,
   'notify-failed': (e) => `notification to ${e.channel} failed: ${e.message}`,
   'run-end': (e) => `run ended: ${e.outcome} (exit ${e.exitCode})`,
 };
+
+/** How a node command ended, in words: never "exited with null". */
+export function describeExecEnd(e: EntryOf<'exec'>): string {
+  if (e.dryRun) return 'not run (dry run)';
+  if (e.cancelled) return 'cancelled (interrupted)';
+  if (e.exitCode === null) return `ended without an exit code${e.stderr ? `: ${e.stderr.trimEnd().split('\n').at(-1)?.replace('[cookiemonster] ', '')}` : ''}`;
+  return `exited with ${e.exitCode}`;
+}
 
 /** The original Cookiemonster's wording, for people who grep for it; kinds it never logged use ours. */
 const legacy: Partial<Formatters> = {

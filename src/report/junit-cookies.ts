@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { entriesOf, type EntryOf, type LogEntry } from '../log/entries.js';
 import { failure, passed, seconds, type CaseSpec, type SuiteSpec } from './junit-model.js';
+import { describeExecEnd } from '../log/format.js';
 import type { CookieSummary, RunReport } from './types.js';
 
 type Recovery = EntryOf<'recovery'>;
@@ -45,13 +46,18 @@ function caseOf(entry: LogEntry, className: string, recoveries: Map<string, Reco
         className,
         name: `exec on ${entry.node}: ${entry.command.join(' ')}`,
         timeSeconds: 0,
-        verdict: entry.exitCode === 0 ? passed : failure(`exited with ${entry.exitCode === null ? 'no exit code' : `code ${entry.exitCode}`}`, 'exec-failed'),
-        systemOut: entry.stdout,
+        verdict: execVerdict(entry),
+        systemOut: entry.dryRun || entry.cancelled ? `${describeExecEnd(entry)}\n${entry.stdout}` : entry.stdout,
         systemErr: entry.stderr,
       };
     default:
       return undefined;
   }
+}
+
+function execVerdict(entry: EntryOf<'exec'>): CaseSpec['verdict'] {
+  if (entry.dryRun || entry.cancelled) return { kind: 'skipped' };
+  return entry.exitCode === 0 ? passed : failure(describeExecEnd(entry), 'exec-failed');
 }
 
 export function errorCase(entry: EntryOf<'error'>, className: string): CaseSpec {

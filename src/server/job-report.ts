@@ -3,6 +3,7 @@ import { describeCount } from '../config/fields.js';
 import { formatDuration } from '../config/duration.js';
 import { decideOutcome } from '../core/outcome.js';
 import { entriesOf } from '../log/entries.js';
+import { describeExecEnd } from '../log/format.js';
 import type { RunOutcome, RunReport } from '../report/types.js';
 import type { Job } from './jobs.js';
 
@@ -94,7 +95,7 @@ export function jobJson(job: Job, detail = false) {
       dryRun: b.dryRun,
       recoveredMs: recoveries.find((r) => r.pod.uid === b.pod.uid)?.recoveredMs ?? null,
     })),
-    execs: entriesOf(entries, 'exec').map((e) => ({ at: iso(e.at), node: e.node, command: e.command, exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr })),
+    execs: entriesOf(entries, 'exec').map((e) => ({ at: iso(e.at), node: e.node, command: e.command, exitCode: e.exitCode, cancelled: e.cancelled, dryRun: e.dryRun, stdout: e.stdout, stderr: e.stderr })),
   };
 }
 
@@ -128,7 +129,7 @@ export function jobStatusText(job: Job): string {
   } else {
     lines.push('results:');
     for (const e of entriesOf(entries, 'exec')) {
-      lines.push(`  ${iso(e.at)} node ${e.node}: ${e.command.join(' ')} → exit ${e.exitCode ?? 'none'}`);
+      lines.push(`  ${iso(e.at)} node ${e.node}: ${e.command.join(' ')} → ${describeExecEnd(e)}`);
       for (const [stream, text] of [['stdout', e.stdout], ['stderr', e.stderr]] as const) {
         if (text) lines.push(...`${stream}: ${text.trimEnd()}`.split('\n').map((l) => `    ${l}`));
       }

@@ -32,7 +32,13 @@ export function workspace(kubeconfigYaml: string | undefined, cookies: Record<st
 export function runCli(
   dir: string,
   args: string[],
-  options: { env?: Record<string, string>; onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void; timeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void;
+    /** Gets the child's kill function at once, for tests that signal it on an event of their own. */
+    onSpawn?: (kill: (signal: NodeJS.Signals) => void) => void;
+    timeoutMs?: number;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], {
@@ -40,6 +46,7 @@ export function runCli(
       env: { PATH: process.env['PATH'] ?? '', HOME: dir, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.((signal) => child.kill(signal));
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);

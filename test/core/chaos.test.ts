@@ -181,22 +181,48 @@ describe('startChaos: every cookie on its own timer loop', () => {
       expect(stops(run.log)).toEqual([{ cookie: 'test-exec-all', reason: 'duration', bites: 0, skips: 0, errors: 1 }]);
     });
 
-    it('the runner gets a signal that fires on stop, and its listener is removed afterwards', async () => {
+    /** A runner whose command ends when `finish` is called or the signal fires, like a node command in flight. */
+    const commandInFlight = () => {
+      let finish: () => void = () => undefined;
+      let started: () => void = () => undefined;
+      const isStarted = new Promise<void>((resolve) => (started = resolve));
+      const runner: NodeExecRunner = async (cookie, ctx) => {
+        started();
+        const how = await new Promise<'finished' | 'cancelled'>((resolve) => {
+          finish = () => resolve('finished');
+          ctx.signal?.addEventListener('abort', () => resolve('cancelled'), { once: true });
+        });
+        ctx.log.append({ kind: 'exec', cookie: cookie.name, node: 'node-1', command: ['uptime'], exitCode: how === 'finished' ? 0 : null, cancelled: how === 'cancelled', dryRun: false, stdout: '', stderr: '' });
+      };
+      return { runner, isStarted, finish: () => finish() };
+    };
+
+    it('a graceful stop lets the command in flight finish with its own exit code', async () => {
       const run = setup();
       const controller = new AbortController();
-      let seen: AbortSignal | undefined;
-      const chaos = run.start([exec], {}, {
-        signal: controller.signal,
-        nodeExec: async (_cookie, ctx) => {
-          seen = ctx.signal;
-          await new Promise((resolve) => ctx.signal?.addEventListener('abort', resolve, { once: true }));
-        },
-      });
+      const command = commandInFlight();
+      const chaos = run.start([exec], {}, { signal: controller.signal, nodeExec: command.runner });
+      await command.isStarted;
+      let stopped = false;
+      const stopping = chaos.stop().then(() => (stopped = true));
       await flushPromises();
-      await chaos.stop();
-      expect(seen?.aborted).toBe(true);
-      expect(stops(run.log)).toEqual([{ cookie: 'test-exec-all', reason: 'stopped', bites: 0, skips: 0, errors: 0 }]);
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(stopped).toBe(false);
+      command.finish();
+      await stopping;
+      expect(entriesOf(run.log.entries(), 'exec')).toEqual([expect.objectContaining({ exitCode: 0, cancelled: false })]);
+      expect(stops(run.log)).toEqual([{ cookie: 'test-exec-all', reason: 'duration', bites: 0, skips: 0, errors: 0 }]);
+    });
+
+    it('the abort signal cancels the command in flight: recorded as cancelled, the cookie as aborted', async () => {
+      const run = setup();
+      const controller = new AbortController();
+      const command = commandInFlight();
+      const chaos = run.start([exec], {}, { signal: controller.signal, nodeExec: command.runner });
+      await command.isStarted;
+      controller.abort();
+      await chaos.done;
+      expect(entriesOf(run.log.entries(), 'exec')).toEqual([expect.objectContaining({ exitCode: null, cancelled: true })]);
+      expect(stops(run.log)).toEqual([{ cookie: 'test-exec-all', reason: 'aborted', bites: 0, skips: 0, errors: 0 }]);
     });
   });
 });

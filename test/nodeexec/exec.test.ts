@@ -39,7 +39,7 @@ describe('createPodExec against a loopback exec endpoint (channel protocol v4)',
     const { fake, exec } = await setup(() => ({ hang: true }));
     const started = Date.now();
     const result = await exec({ namespace: 'ns', pod: 'p', command: ['sleep', 'infinity'], timeoutMs: 150 });
-    expect(result).toMatchObject({ exitCode: null, failure: 'timed out after 150 ms' });
+    expect(result).toMatchObject({ exitCode: null, failure: 'timed out after 150 ms', cancelled: false });
     expect(Date.now() - started).toBeLessThan(2000);
     await expect.poll(() => fake.open()).toBe(0);
   });
@@ -48,7 +48,7 @@ describe('createPodExec against a loopback exec endpoint (channel protocol v4)',
     const { exec } = await setup(() => ({ hang: true }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    expect(await exec({ namespace: 'ns', pod: 'p', command: ['sleep', '1000'], signal: controller.signal })).toMatchObject({ exitCode: null, failure: 'cancelled' });
+    expect(await exec({ namespace: 'ns', pod: 'p', command: ['sleep', '1000'], signal: controller.signal })).toMatchObject({ exitCode: null, failure: 'cancelled', cancelled: true });
   });
 
   it('maps a refused upgrade to forbidden with the RBAC it needs', async () => {

@@ -108,6 +108,8 @@ describe('nodeexec through the worker DaemonSet and the exec API', () => {
     const { fake, run } = await setup(() => ({ exitCode: 0 }), { dryRun: true });
     const entries = await run(cookie({ kind: 'all' }));
     expect(fake.calls).toHaveLength(0);
-    expect(entriesOf(entries, 'exec').map((e) => e.stdout)).toEqual(expect.arrayContaining([expect.stringMatching(/^dry run: not executed in cookiemonster\/cookiemonster-node-worker-/)]));
+    const execs = entriesOf(entries, 'exec');
+    expect(execs.map((e) => [e.node, e.dryRun, e.exitCode, e.cancelled]).sort()).toEqual(['node-1', 'node-2', 'node-3'].map((n) => [n, true, null, false]));
+    for (const e of execs) expect(e.stdout).toMatch(/^dry run: would run in cookiemonster\/cookiemonster-node-worker-/);
   });
 });

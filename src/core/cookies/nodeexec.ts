@@ -2,6 +2,7 @@ import type { NodeExecCookie } from '../../config/schema.js';
 import { CookieError, isCookieError } from '../../errors.js';
 import type { ExecResult, PodExec } from '../../kube/exec.js';
 import { selectorToString } from '../../kube/selector.js';
+import type { EntryOf } from '../../log/entries.js';
 import type { LabelSelector, NodeInfo, Pod } from '../../kube/types.js';
 import type { NodeExecRunner } from '../chaos.js';
 import { mapWithConcurrency } from '../concurrency.js';
@@ -29,14 +30,42 @@ export const defaultWorkerSelector = 'app.kubernetes.io/name=kube-cookiemonster,
 /**
  * Runs a nodeexec cookie once: on a random ready node, on a named node, or on every node (`target: "all"`), each
  * command in turn through the worker pod on that node. Every command becomes an `exec` entry with stdout, stderr and
- * exit code; a missing node or worker, or a refused exec, is an `error` entry. Dry run executes nothing.
+ * exit code; a missing node or worker, or a refused exec, is an `error` entry. `ctx.signal` is the interrupt: it
+ * cancels the command in flight and the ones not started yet, each recorded as cancelled. Dry run executes nothing and
+ * logs what a real run would have executed where.
  */
 export function createNodeExecRunner(settings: NodeWorkerSettings): NodeExecRunner {
   const prefix = settings.hostPrefix ?? defaultHostPrefix;
   return async (cookie, ctx) => {
+    const record = (node: string, argv: string[], outcome: Pick<EntryOf<'exec'>, 'exitCode' | 'cancelled' | 'stdout' | 'stderr'>): void => {
+      ctx.log.append({ kind: 'exec', cookie: cookie.name, node, command: argv, dryRun: ctx.options.dryRun, ...outcome });
+    };
     const fail = (error: unknown): void => {
+      if (ctx.signal?.aborted) return; // interrupted: the run says so; the aborted request is no fault of the cluster
       const known = isCookieError(error) ? error : new CookieError('internal', error instanceof Error ? error.message : String(error));
       ctx.log.append({ kind: 'error', cookie: cookie.name, code: known.code, message: known.message, ...(known.hint !== undefined && { hint: known.hint }) });
+    };
+    const runOnNode = async (node: string, worker: Pod): Promise<void> => {
+      for (const [i, { command, parameters }] of cookie.commands.entries()) {
+        const argv = [command, ...parameters];
+        if (ctx.signal?.aborted) {
+          for (const rest of cookie.commands.slice(i)) record(node, [rest.command, ...rest.parameters], notStarted);
+          return;
+        }
+        if (ctx.options.dryRun) {
+          record(node, argv, { exitCode: null, cancelled: false, stdout: `dry run: would run in ${worker.namespace}/${worker.name}`, stderr: '' });
+          continue;
+        }
+        let result: ExecResult;
+        try {
+          result = await settings.exec({ namespace: worker.namespace, pod: worker.name, container: settings.container, command: [...prefix, ...argv], timeoutMs: settings.timeoutMs, signal: ctx.signal });
+        } catch (error) {
+          // Refused or unreachable: the next commands on this node would fail the same way.
+          fail(error);
+          return;
+        }
+        record(node, argv, { exitCode: result.exitCode, cancelled: result.cancelled, stdout: result.stdout, stderr: withFailure(result) });
+      }
     };
     try {
       const [nodes, workers] = await Promise.all([
@@ -47,42 +76,18 @@ export function createNodeExecRunner(settings: NodeWorkerSettings): NodeExecRunn
       const targets = chooseNodes(cookie, nodes, workerOn, ctx);
       await mapWithConcurrency(targets, settings.concurrency ?? 10, async (node) => {
         const worker = workerOn.get(node);
-        if (!worker) {
-          fail(new CookieError('not-found', `no running worker pod on node ${node} (pods ${describeSelector(settings)})`, {
-            hint: 'deploy the node worker DaemonSet (deploy/nodeexec/node-worker.yaml) and check its tolerations',
-          }));
-          return;
-        }
-        for (const { command, parameters } of cookie.commands) {
-          if (ctx.signal?.aborted) return;
-          const argv = [command, ...parameters];
-          if (ctx.options.dryRun) {
-            ctx.log.append({ kind: 'exec', cookie: cookie.name, node, command: argv, exitCode: 0, stdout: `dry run: not executed in ${worker.namespace}/${worker.name}`, stderr: '' });
-            continue;
-          }
-          let result: ExecResult;
-          try {
-            result = await settings.exec({
-              namespace: worker.namespace,
-              pod: worker.name,
-              container: settings.container,
-              command: [...prefix, ...argv],
-              timeoutMs: settings.timeoutMs,
-              signal: ctx.signal,
-            });
-          } catch (error) {
-            // Refused or unreachable: the next commands on this node would fail the same way.
-            fail(error);
-            return;
-          }
-          ctx.log.append({ kind: 'exec', cookie: cookie.name, node, command: argv, exitCode: result.exitCode, stdout: result.stdout, stderr: withFailure(result) });
-        }
+        if (worker) return runOnNode(node, worker);
+        fail(new CookieError('not-found', `no running worker pod on node ${node} (pods ${describeSelector(settings)})`, {
+          hint: 'deploy the node worker DaemonSet (deploy/nodeexec/node-worker.yaml) and check its tolerations',
+        }));
       });
     } catch (error) {
       fail(error);
     }
   };
 }
+
+const notStarted = { exitCode: null, cancelled: true, stdout: '', stderr: '[cookiemonster] cancelled before it started' };
 
 function chooseNodes(cookie: NodeExecCookie, nodes: NodeInfo[], workerOn: Map<string, Pod>, ctx: BiteContext): string[] {
   const target = cookie.target;
