@@ -65,10 +65,8 @@ describe('cookiemonster run (built CLI against the loopback fake API server)', (
 
   it('a hanging command is terminated at --verify-timeout, SIGKILL after --kill-after when it ignores SIGTERM', async () => {
     const dir = workspace(api.kubeconfigYaml(), { keystone: cookie });
-    const started = Date.now();
     const run = await runCli(dir, ['run', ...fast, '--verify-timeout', '1s', '--kill-after', '500ms', '--', process.execPath, fixture('ignore-sigterm.mjs')]);
     expect(run.exitCode).toBe(1);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(entriesOf(run.entries(), 'verify-end')[0]).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
     expect(await wasmSchemaErrors(run.junit())).toEqual([]);
   });

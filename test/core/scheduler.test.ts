@@ -186,18 +186,14 @@ describe('runTicks with a hand-driven clock', () => {
     expect(clock.pendingSleeps()).toBe(0);
   });
 
-  it('10,000 ticks run in milliseconds of real time', async () => {
+  it('10,000 ticks on the injected clock, with no real waiting', async () => {
     const clock = createFakeClock();
     const loop = startLoop(clock, { intervalMs: 1_000, durationMs: 10_000_000 });
-    const started = performance.now();
     await clock.advance(10_000_000);
     expect(await loop.result).toBe('duration');
-    const elapsed = performance.now() - started;
     expect(loop.ticks).toHaveLength(10_000);
     expect(loop.ticks.at(-1)).toEqual({ n: 9_999, at: 9_999_000 });
     expect(clock.pendingSleeps()).toBe(0);
-    expect(elapsed).toBeLessThan(3_000);
-    console.info(`10,000 ticks: ${elapsed.toFixed(0)} ms real time`);
   });
 
   it('works with any Clock: a clock whose now() moves on its own during ticks', async () => {

@@ -37,10 +37,8 @@ describe('createPodExec against a loopback exec endpoint (channel protocol v4)',
 
   it('times out a command that never ends and closes the socket', async () => {
     const { fake, exec } = await setup(() => ({ hang: true }));
-    const started = Date.now();
     const result = await exec({ namespace: 'ns', pod: 'p', command: ['sleep', 'infinity'], timeoutMs: 150 });
     expect(result).toMatchObject({ exitCode: null, failure: 'timed out after 150 ms', cancelled: false });
-    expect(Date.now() - started).toBeLessThan(2000);
     await expect.poll(() => fake.open()).toBe(0);
   });
 

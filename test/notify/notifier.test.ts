@@ -90,10 +90,8 @@ describe('attachNotifier', () => {
     const { port } = hanging.address() as AddressInfo;
     const log = createKillLog(systemClock);
     const n = attachNotifier(log, [], { slackUrl: undefined, webhookUrl: `http://127.0.0.1:${port}/x`, post: { timeoutMs: 100, retries: 0, minRetryMs: 0 } });
-    const started = Date.now();
     log.append(bite('any', 'keystone-abc'));
     await n.flush();
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(entriesOf(log.entries(), 'notify-failed').map((f) => f.message)).toEqual(['attempt 1: timed out after 100 ms, giving up']);
   });
 

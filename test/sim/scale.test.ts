@@ -35,7 +35,6 @@ describe('scale', () => {
         `scale: seed ${seedMs.toFixed(0)} ms, ~${heapMb.toFixed(0)} MB heap; kill (get+list+delete) ${killMs.toFixed(1)} ms, ${requests} requests, ${bytes} bytes; ` +
           `full list of ${all.length} pods ${fullListMs.toFixed(0)} ms in ${api.stats().requests} pages, ${(api.stats().bytes / 2 ** 20).toFixed(1)} MB`,
       );
-      expect(seedMs).toBeLessThan(10_000);
     } finally {
       await api.close();
     }
