@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { demoCookies } from '../demo/cookies.js';
 import { createCluster } from '../kube/index.js';
-import { startFakeApiServer } from '../sim/index.js';
+import { demoNamespace, startDemoCluster } from '../demo/cluster.js';
 import type { Flags } from './command.js';
 import type { CliIo } from './io.js';
 import { parseRunFlags } from './run-options.js';
@@ -14,13 +14,13 @@ const verifierPath = fileURLToPath(new URL('../demo/verifier.js', import.meta.ur
 export async function demoMain(raw: Flags, io: CliIo): Promise<number> {
   const flags = parseRunFlags(raw);
   const seconds = Number(raw['seconds']);
-  const server = await startFakeApiServer({ sample: true, controllers: { replaceDelayMs: 300, readyDelayMs: 1200 } });
+  const server = await startDemoCluster();
   try {
-    io.stdout(`demo: simulated Kubernetes API at ${server.url} (namespace openstack)\n`);
+    io.stdout(`demo: simulated Kubernetes API at ${server.url} (namespace ${demoNamespace})\n`);
     const cookies = flags.cookies || flags.cookie.length > 0 ? await selectCookies(flags.cookies, flags.cookie, io.cwd) : demoCookies();
     const command = flags.command.length > 0 ? flags.command : [process.execPath, verifierPath, server.url, String(seconds > 0 ? seconds : 12)];
     const connect: Connect = (onRetry) =>
-      createCluster({ kubeconfigYaml: server.kubeconfigYaml({ namespace: 'openstack' }), env: io.env, onRetry });
+      createCluster({ kubeconfigYaml: server.kubeconfigYaml({ namespace: demoNamespace }), env: io.env, onRetry });
     const { exitCode } = await runSession(
       { ...flags, command, 'max-recovery': flags['max-recovery'] ?? 10_000, 'helm-release': [...flags['helm-release'], 'openstack/openstack'] },
       cookies,

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { durationField, expected } from '../config/fields.js';
 import { formatPath } from '../config/issues.js';
@@ -9,6 +11,7 @@ import { randomSeed, seededRng } from '../core/rng.js';
 import { CookieError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { createCluster } from '../kube/index.js';
+import type { KubeConfigOptions } from '../kube/kubeconfig.js';
 import { lazyPodExec } from '../kube/lazy-exec.js';
 import { parseSelectorString } from '../kube/selector.js';
 import { createServer } from '../server/server.js';
@@ -38,20 +41,48 @@ const serveFlags = z.object({
   'worker-selector': z.string().min(1),
   'worker-container': z.string(),
   'exec-timeout': durationField('a positive duration like "2m"', { min: 1 }),
+  demo: z.boolean(),
 });
 
 /** `cookiemonster serve`: flags → cookies → cluster → REST server, until SIGINT/SIGTERM. */
 export async function serveMain(raw: Flags, io: CliIo): Promise<number> {
   const flags = parseServeFlags(raw);
+  if (!flags.demo) return serve(flags, io, { kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd }, findCookieRoot(flags.cookies, io.cwd));
+  const demo = await openDemo(flags, io);
+  try {
+    return await serve(flags, io, demo.kube, demo.cookieRoot);
+  } finally {
+    await demo.close();
+  }
+}
+
+/** `serve --demo`: the simulated sample cluster of `demo`, and its cookies as files unless --cookies names others. */
+async function openDemo(flags: ServeFlags, io: CliIo): Promise<{ kube: KubeConfigOptions; cookieRoot: string; close(): Promise<void> }> {
+  const clash = (['kubeconfig', 'context'] as const).find((flag) => flags[flag] !== undefined);
+  if (clash) throw new CookieError('usage', `--${clash}: --demo serves the built-in simulated cluster; leave out --${clash}, or --demo to use a real cluster`);
+  const [{ demoNamespace, startDemoCluster }, { writeDemoCookies }] = await Promise.all([import('../demo/cluster.js'), import('../demo/cookies.js')]);
+  const cluster = await startDemoCluster();
+  const dir = flags.cookies === undefined ? await mkdtemp(join(tmpdir(), 'kcm-serve-demo-')) : undefined;
+  if (dir) await writeDemoCookies(dir);
+  io.stderr(`${legacyTimestamp(Date.now())} demo: simulated Kubernetes API at ${cluster.url} (namespace ${demoNamespace})\n`);
+  return {
+    kube: { kubeconfigYaml: cluster.kubeconfigYaml({ namespace: demoNamespace }), env: io.env },
+    cookieRoot: dir ?? resolve(io.cwd, flags.cookies ?? ''),
+    close: async () => {
+      await cluster.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function serve(flags: ServeFlags, io: CliIo, kube: KubeConfigOptions, root: string | undefined): Promise<number> {
   const say = (line: string): void => io.stderr(`${legacyTimestamp(Date.now())} ${line}\n`);
   const token = await readServerToken(flags['token-file'], io);
-  const root = findCookieRoot(flags.cookies, io.cwd);
   say(`checking directory: ${root ?? `${resolve(io.cwd, 'cookies.d')} and /etc/cookies.d (neither exists)`}`);
   const loaded = await loadCookies(root, io.cwd);
   for (const cookie of loaded.cookies) say(`loading ${cookie.group}/${cookie.name}`);
   for (const problem of loaded.problems) say(`warning: ${problem} (the server re-reads cookies on every request)`);
   const notifications = await notificationSettings(flags, io);
-  const kube = { kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd };
   const cluster = await createCluster(kube);
   const self = io.env['POD_NAME'] && io.env['POD_NAMESPACE'] ? { name: io.env['POD_NAME'], namespace: io.env['POD_NAMESPACE'] } : undefined;
   const nodeExec = createNodeExecRunner({

@@ -26,6 +26,8 @@ export const serveCommand: Command = {
       .option('worker-selector', { type: 'string', default: 'app.kubernetes.io/name=kube-cookiemonster,app.kubernetes.io/component=node-worker', describe: 'label selector of the worker pods' })
       .option('worker-container', { type: 'string', default: 'worker', describe: 'container to exec into ("" = the only one)' })
       .option('exec-timeout', { type: 'string', default: '2m', describe: 'timeout of each nodeexec command' })
+      .option('demo', { type: 'boolean', default: false, describe: 'serve against the built-in simulated cluster of `demo` (its cookies unless --cookies): try the REST API without a cluster' })
+      .example('$0 serve --demo', 'the REST API on the simulated cluster; then: curl localhost:8080/start/killpod/horizon')
       .example('$0 serve', 'listen on 127.0.0.1:8080; then: curl localhost:8080/start/killpod/NAME')
       .example('KCM_SERVER_TOKEN=… $0 serve --host 0.0.0.0', 'in a cluster (see deploy/)'),
   run: async (raw, io) => (await import('../serve-main.js')).serveMain(raw, io),
