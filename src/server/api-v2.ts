@@ -10,6 +10,7 @@ import { isCookieGroup } from './cookie-source.js';
 import { HttpError, readBody, requireMethod, sendJson, sendText } from './http-io.js';
 import { jobJson, jobReport } from './job-report.js';
 import type { Job } from './jobs.js';
+import { changing, reading, type Route } from './route.js';
 
 const jobName = z
   .string({ error: expected('a job name') })
@@ -29,48 +30,63 @@ const startBody = z.strictObject(
 
 const bodyHint = 'POST {"cookie": "killpod/NAME"} or {"name": "my-job", "cookie": {"kind": "deployment", "namespace": "openstack", "interval": 30}}';
 
-export async function handleApiV2(ctx: RouteContext): Promise<boolean> {
-  const [api, version, collection, id, action, ...rest] = ctx.segments;
-  if (api !== 'api' || version !== 'v2' || collection !== 'jobs' || rest.length > 0) return false;
-  const { req, res, jobs } = ctx;
-  if (id === undefined) {
-    requireMethod(req, 'GET', 'POST');
-    if (req.method === 'POST') await startJob(ctx);
-    else sendJson(res, 200, { jobs: jobs.all().map((j) => jobJson(j)) });
-    return true;
-  }
-  const job = jobs.find(id);
-  if (!job) throw new HttpError(404, 'not-found', `no job with id or name "${id}"`, 'list the jobs with GET /api/v2/jobs');
+/** `/api/v2/jobs[/ID[/log|junit|stop]]`; undefined for anything else. Creating and stopping jobs change state. */
+export function apiV2Route(method: string, segments: readonly string[]): Route | undefined {
+  const [api, version, collection, id, action, ...rest] = segments;
+  if (api !== 'api' || version !== 'v2' || collection !== 'jobs' || rest.length > 0) return undefined;
+  if (id === undefined) return isRead(method) ? reading(listJobs) : changing(startJob);
   switch (action) {
     case undefined:
-      requireMethod(req, 'GET');
-      sendJson(res, 200, jobJson(job, true));
-      return true;
+      return reading((ctx) => {
+        requireMethod(ctx.req, 'GET');
+        sendJson(ctx.res, 200, jobJson(jobOf(ctx, id), true));
+      });
     case 'log':
-      requireMethod(req, 'GET');
-      sendText(res, 200, job.log.entries().map((e) => `${toJsonLine(e)}\n`).join(''), 'application/x-ndjson');
-      return true;
+      return reading((ctx) => {
+        requireMethod(ctx.req, 'GET');
+        sendText(ctx.res, 200, jobOf(ctx, id).log.entries().map((e) => `${toJsonLine(e)}\n`).join(''), 'application/x-ndjson');
+      });
     case 'junit':
-      requireMethod(req, 'GET');
-      if (job.state !== 'finished') {
-        throw new HttpError(409, 'conflict', `job ${job.id} is ${job.state}: its JUnit report is written when it has finished`, `stop it with POST /api/v2/jobs/${job.id}/stop?wait=true`);
-      }
-      sendText(res, 200, toJUnitXml(jobReport(job, ctx.server, ctx.clock.now())), 'application/xml; charset=utf-8');
-      return true;
-    case 'stop': {
-      requireMethod(req, 'POST');
-      await ctx.jobs.stop(job);
-      const wait = ['1', 'true', 'yes'].includes(ctx.url.searchParams.get('wait') ?? '');
-      if (wait) await job.finished;
-      sendJson(res, job.state === 'finished' ? 200 : 202, jobJson(job, true));
-      return true;
-    }
+      return reading((ctx) => junit(ctx, jobOf(ctx, id)));
+    case 'stop':
+      return changing((ctx) => stopJob(ctx, id));
     default:
-      return false;
+      return undefined;
   }
 }
 
+const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD';
+
+function listJobs({ req, res, jobs }: RouteContext): void {
+  requireMethod(req, 'GET', 'POST');
+  sendJson(res, 200, { jobs: jobs.all().map((j) => jobJson(j)) });
+}
+
+function jobOf(ctx: RouteContext, id: string): Job {
+  const job = ctx.jobs.find(id);
+  if (!job) throw new HttpError(404, 'not-found', `no job with id or name "${id}"`, 'list the jobs with GET /api/v2/jobs');
+  return job;
+}
+
+function junit(ctx: RouteContext, job: Job): void {
+  requireMethod(ctx.req, 'GET');
+  if (job.state !== 'finished') {
+    throw new HttpError(409, 'conflict', `job ${job.id} is ${job.state}: its JUnit report is written when it has finished`, `stop it with POST /api/v2/jobs/${job.id}/stop?wait=true`);
+  }
+  sendText(ctx.res, 200, toJUnitXml(jobReport(job, ctx.server, ctx.clock.now())), 'application/xml; charset=utf-8');
+}
+
+async function stopJob(ctx: RouteContext, id: string): Promise<void> {
+  requireMethod(ctx.req, 'POST');
+  const job = jobOf(ctx, id);
+  await ctx.jobs.stop(job);
+  const wait = ['1', 'true', 'yes'].includes(ctx.url.searchParams.get('wait') ?? '');
+  if (wait) await job.finished;
+  sendJson(ctx.res, job.state === 'finished' ? 200 : 202, jobJson(job, true));
+}
+
 async function startJob(ctx: RouteContext): Promise<void> {
+  requireMethod(ctx.req, 'GET', 'POST');
   const text = await readBody(ctx.req);
   let data: unknown;
   try {

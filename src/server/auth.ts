@@ -17,8 +17,3 @@ export function tokenMatches(expected: string, authorization: string | undefined
   const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
   return timingSafeEqual(digest(expected), digest(given)) && given !== '';
 }
-
-/** The routes that change state: the original start/stop (any method) and every POST. */
-export function changesState(method: string, path: string): boolean {
-  return /^\/(start|stop)(\/|$)/.test(path) || method === 'POST';
-}

@@ -9,14 +9,13 @@ import type { Cluster } from '../kube/types.js';
 import type { LogEntry } from '../log/entries.js';
 import { formatEntry, legacyTimestamp, type LogFormat } from '../log/format.js';
 import type { NotificationSettings } from '../notify/index.js';
-import { handleApiV2 } from './api-v2.js';
-import { changesState, isLoopbackHost, tokenMatches } from './auth.js';
-import type { RouteContext } from './context.js';
+import { isLoopbackHost, tokenMatches } from './auth.js';
 import { createCookieSource } from './cookie-source.js';
 import { HttpError, sendJsonError, sendText } from './http-io.js';
 import { createJobRegistry, type Job, type JobRegistry } from './jobs.js';
-import { handleGenerationOne, handleGenerationTwo } from './legacy-routes.js';
 import { createMetrics } from './metrics.js';
+import { reading, type Route } from './route.js';
+import { answersJson, resolveRoute, routeSegments } from './router.js';
 
 export interface ServerDeps {
   cluster: Cluster;
@@ -79,21 +78,27 @@ export function createServer(deps: ServerDeps): CookieServer {
     onProblem: say,
   });
   const cookies = createCookieSource(deps.cookieRoot, deps.cwd ?? process.cwd());
+  const ownRoutes = new Map<string, Route>([
+    ['healthz', reading(({ res }) => sendText(res, 200, 'ok'))],
+    ['metrics', reading(({ res }) => sendText(res, 200, metrics.render(jobs.running().length), 'text/plain; version=0.0.4; charset=utf-8'))],
+  ]);
   let url: string | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestUrl = new URL(req.url ?? '/', 'http://localhost');
+    // Origin-form ("/path") is read as a path even when it starts with "//", which a relative URL would take for a host.
+    const target = req.url ?? '/';
+    const requestUrl = target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
     const path = requestUrl.pathname;
-    const json = path.startsWith('/api/v2') || path === '/api/v1/config';
+    let json = false;
     try {
-      if (path === '/healthz') return sendText(res, 200, 'ok');
-      if (path === '/metrics') return sendText(res, 200, metrics.render(jobs.running().length), 'text/plain; version=0.0.4; charset=utf-8');
-      if (deps.token !== undefined && changesState(req.method ?? 'GET', path) && !tokenMatches(deps.token, req.headers.authorization)) {
+      const segments = routeSegments(path);
+      json = answersJson(segments);
+      const route = (segments.length === 1 ? ownRoutes.get(segments[0] ?? '') : undefined) ?? resolveRoute(req.method ?? 'GET', segments);
+      if (!route) throw new HttpError(404, 'not-found', `no route ${path}`, 'routes: /list, /show, /start, /stop, /status, /api/v1/..., /api/v2/jobs, /healthz, /metrics');
+      if (deps.token !== undefined && route.changesState && !tokenMatches(deps.token, req.headers.authorization)) {
         throw new HttpError(401, 'unauthorized', `unauthorized: ${req.method} ${path} changes state and needs the header "Authorization: Bearer <token>"`, 'the token is the one given to `cookiemonster serve` (--token-file or $KCM_SERVER_TOKEN)');
       }
-      const ctx: RouteContext = { req, res, url: requestUrl, segments: segmentsOf(path), jobs, cookies, clock, server: deps.cluster.server, say };
-      if ((await handleApiV2(ctx)) || (await handleGenerationTwo(ctx)) || (await handleGenerationOne(ctx))) return;
-      throw new HttpError(404, 'not-found', `no route ${path}`, 'routes: /list, /show, /start, /stop, /status, /api/v1/..., /api/v2/jobs, /healthz, /metrics');
+      await route.handle({ req, res, url: requestUrl, segments, jobs, cookies, clock, server: deps.cluster.server, say });
     } catch (error) {
       const failure = toHttpError(error);
       if (failure.status >= 500) say(`${req.method} ${path}: ${failure.message}`);
@@ -143,14 +148,6 @@ export function createServer(deps: ServerDeps): CookieServer {
       });
     },
   };
-}
-
-function segmentsOf(path: string): string[] {
-  try {
-    return path.split('/').filter(Boolean).map(decodeURIComponent);
-  } catch {
-    throw new HttpError(400, 'invalid-request', `invalid URL path ${path}`);
-  }
 }
 
 const statusOf: Partial<Record<ErrorCode, number>> = { usage: 400, 'config-invalid': 400, 'invalid-request': 400, 'not-found': 404, conflict: 409, unauthorized: 401, forbidden: 403 };

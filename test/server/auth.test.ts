@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { changesState, isLoopbackHost, tokenMatches } from '../../src/server/auth.js';
+import { isLoopbackHost, tokenMatches } from '../../src/server/auth.js';
+import { resolveRoute, routeSegments } from '../../src/server/router.js';
 import { createServer } from '../../src/server/server.js';
 import type { Cluster } from '../../src/kube/types.js';
 import { cookieDir, fastKillpod, startApi, startHarness, type Harness } from './harness.js';
@@ -92,11 +93,13 @@ describe('tokenMatches', () => {
   });
 });
 
-describe('changesState', () => {
+describe('resolveRoute: which routes change state', () => {
   it.each([
-    ['GET', '/start/killpod/x', true], ['PUT', '/stop/killpod/x', true], ['POST', '/api/v2/jobs', true], ['POST', '/api/v1/pod/stop', true],
-    ['GET', '/list', false], ['GET', '/status/killpod', false], ['GET', '/api/v2/jobs/x/junit', false], ['GET', '/startup', false],
+    ['GET', '/start/killpod/x', true], ['PUT', '/stop/killpod/x', true], ['GET', '/%73tart/killpod/x', true], ['HEAD', '//stop/killpod/x/', true],
+    ['POST', '/api/v2/jobs', true], ['DELETE', '/api/v2/jobs', true], ['GET', '/api/v2/jobs/x/stop', true], ['POST', '/api/v1/pod/stop', true], ['GET', '/api/v1/pod/start', true],
+    ['GET', '/list', false], ['POST', '/list/killpod', false], ['GET', '/status/killpod', false], ['GET', '/api/v2/jobs', false], ['GET', '/api/v2/jobs/x/junit', false], ['GET', '/api/v1/config', false],
+    ['GET', '/startup', 'no route'], ['POST', '/nowhere', 'no route'], ['GET', '/start/killpod', 'no route'], ['GET', '/START/killpod/x', 'no route'], ['GET', '/start%2Fkillpod%2Fx', 'no route'],
   ])('%s %s → %s', (method, path, expected) => {
-    expect(changesState(method, path)).toBe(expected);
+    expect(resolveRoute(method, routeSegments(path))?.changesState ?? 'no route').toBe(expected);
   });
 });
