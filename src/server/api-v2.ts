@@ -5,11 +5,12 @@ import { fromKillPodFile } from '../config/normalize.js';
 import { killPodFileSchema, type Cookie } from '../config/schema.js';
 import { toJsonLine } from '../log/format.js';
 import { toJUnitXml } from '../report/junit.js';
+import { enforceCeiling } from './ceiling.js';
 import type { RouteContext } from './context.js';
 import { isCookieGroup } from './cookie-source.js';
 import { HttpError, readBody, requireMethod, sendJson, sendText } from './http-io.js';
 import { jobJson, jobReport } from './job-report.js';
-import type { Job } from './jobs.js';
+import type { Job } from './job.js';
 import { changing, reading, type Route } from './route.js';
 
 const jobName = z
@@ -97,7 +98,9 @@ async function startJob(ctx: RouteContext): Promise<void> {
   const body = startBody.safeParse(data);
   if (!body.success) throw invalid(formatIssues('request body', body.error));
   const { cookie: given, dryRun, chaosDuration, maxRecovery } = body.data;
-  const cookie = typeof given === 'string' ? await byReference(ctx, given) : inline(given, body.data.name);
+  const inlined = typeof given === 'string' ? undefined : inline(given, body.data.name);
+  enforceCeiling({ dryRun, inline: inlined }, ctx.ceiling);
+  const cookie = inlined ?? (await byReference(ctx, given as string));
   const name = body.data.name ?? cookie.name;
   const running = ctx.jobs.runningNamed(name, cookie.group);
   if (running) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
+import type { Ceiling } from './ceiling.js';
 import type { CookieSource } from './cookie-source.js';
 import type { JobRegistry } from './jobs.js';
 
@@ -14,6 +15,8 @@ export interface RouteContext {
   cookies: CookieSource;
   clock: Clock;
   server: string;
+  /** The server's own settings: a request may narrow them, never widen them. */
+  ceiling: Ceiling;
   /** A server log line (the original's wording where it had one). */
   say: (line: string) => void;
 }

@@ -58,11 +58,12 @@ export function createServer(deps: ServerDeps): CookieServer {
   const format = deps.logFormat ?? 'legacy';
   const say = (line: string): void => write(`${legacyTimestamp(clock.now())} ${line}`);
   const metrics = createMetrics();
+  const bite: BiteOptions = { ...defaultBite, ...deps.bite };
   const jobs = createJobRegistry({
     cluster: deps.cluster,
     clock,
     rng: deps.rng ?? seededRng(randomSeed()),
-    bite: { ...defaultBite, ...deps.bite },
+    bite,
     nodeExec: deps.nodeExec,
     recoveryTimeoutMs: deps.recoveryTimeoutMs ?? deps.maxRecoveryMs ?? 120_000,
     recoveryPollMs: deps.recoveryPollMs,
@@ -98,7 +99,7 @@ export function createServer(deps: ServerDeps): CookieServer {
       if (deps.token !== undefined && route.changesState && !tokenMatches(deps.token, req.headers.authorization)) {
         throw new HttpError(401, 'unauthorized', `unauthorized: ${req.method} ${path} changes state and needs the header "Authorization: Bearer <token>"`, 'the token is the one given to `cookiemonster serve` (--token-file or $KCM_SERVER_TOKEN)');
       }
-      await route.handle({ req, res, url: requestUrl, segments, jobs, cookies, clock, server: deps.cluster.server, say });
+      await route.handle({ req, res, url: requestUrl, segments, jobs, cookies, clock, server: deps.cluster.server, ceiling: bite, say });
     } catch (error) {
       const failure = toHttpError(error);
       if (failure.status >= 500) say(`${req.method} ${path}: ${failure.message}`);
