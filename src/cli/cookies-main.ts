@@ -4,7 +4,7 @@ import { describeCount } from '../config/fields.js';
 import { formatDuration } from '../config/duration.js';
 import { findCookieRoot, loadCookies } from '../config/load.js';
 import type { Cookie } from '../config/schema.js';
-import { describeNodeTarget } from '../core/chaos.js';
+import { describeCookieTarget } from '../core/cookie-target.js';
 import { CookieError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Flags } from './command.js';
@@ -65,8 +65,7 @@ export function findCookie(cookies: readonly Cookie[], wanted: string): Cookie {
 }
 
 export function describeCookie(cookie: Cookie): string {
-  if (cookie.group === 'nodeexec') return `run ${cookie.commands.map((c) => c.command).join(', ')} on ${describeNodeTarget(cookie)}`;
-  const what = cookie.workload ? `${cookie.kind}/${cookie.workload}` : `a random ${cookie.kind}`;
+  if (cookie.group === 'nodeexec') return `run ${cookie.commands.map((c) => c.command).join(', ')} on ${describeCookieTarget(cookie)}`;
   const until = cookie.durationMs > 0 ? `for ${formatDuration(cookie.durationMs)}` : 'until stopped';
-  return `kill ${describeCount(cookie.count)} of ${what} in ${cookie.namespace} every ${formatDuration(cookie.intervalMs)} ${until}`;
+  return `kill ${describeCookieTarget(cookie)} every ${formatDuration(cookie.intervalMs)} ${until}`;
 }

@@ -1,9 +1,10 @@
 import type { Cookie, NodeExecCookie } from '../config/schema.js';
-import { describeCount } from '../config/fields.js';
 import type { Cluster } from '../kube/types.js';
 import type { KillLog } from '../log/entries.js';
 import type { Clock } from './clock.js';
+import { describeCookieTarget, scopeOf } from './cookie-target.js';
 import { CookieError, describeError, isCookieError } from '../errors.js';
+import { createAvailabilityLedger, type RunLedger } from './ledger.js';
 import { forkRng, type Rng } from './rng.js';
 import { biteKillPod } from './cookies/killpod.js';
 import type { BiteContext, BiteOptions, KillRecord } from './cookies/context.js';
@@ -18,6 +19,8 @@ export interface ChaosDeps {
   rng: Rng;
   log: KillLog;
   nodeExec?: NodeExecRunner | undefined;
+  /** Shared with the run's recovery tracker (and a server's other jobs); default: one for this chaos alone. */
+  ledger?: RunLedger | undefined;
 }
 
 export interface ChaosOptions extends BiteOptions {
@@ -45,7 +48,8 @@ export function startChaos(
 ): ChaosHandle {
   const stopper = new AbortController();
   const window = options.chaosDurationMs;
-  const contexts = cookies.map((): BiteContext => ({ ...deps, rng: forkRng(deps.rng), options, signal, onKill: options.onKill }));
+  const ledger = deps.ledger ?? createAvailabilityLedger().openRun({ dryRun: options.dryRun });
+  const contexts = cookies.map((): BiteContext => ({ ...deps, ledger, rng: forkRng(deps.rng), options, signal, onKill: options.onKill }));
   const done = Promise.all(
     cookies.map((cookie, i) => runCookie(cookie, contexts[i] as BiteContext, deps, window, stopper.signal, signal)),
   ).then(() => undefined);
@@ -76,14 +80,13 @@ async function runCookie(
   let reason: LoopEnd = 'duration';
   try {
     if (cookie.group === 'nodeexec') {
-      deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'nodeexec', target: describeNodeTarget(cookie), intervalMs: 0, durationMs: 0, dryRun: ctx.options.dryRun });
+      deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'nodeexec', scope: scopeOf(cookie), target: describeCookieTarget(cookie), intervalMs: 0, durationMs: 0, dryRun: ctx.options.dryRun });
       const runOnce = nodeExecTick(cookie, ctx, deps);
       reason = runOnce ? await runTicks(runOnce, deps.clock, { intervalMs: 0, durationMs: 0, maxTicks: 1, stop, abort }) : 'duration';
     } else {
       const durations = [cookie.durationMs, window ?? 0].filter((d) => d > 0);
       const durationMs = durations.length ? Math.min(...durations) : 0;
-      const target = `${describeCount(cookie.count)} of ${cookie.workload ? `${cookie.kind}/${cookie.workload}` : `a random ${cookie.kind}`} in ${cookie.namespace}`;
-      deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'killpod', target, intervalMs: cookie.intervalMs, durationMs, dryRun: ctx.options.dryRun });
+      deps.log.append({ kind: 'cookie-start', cookie: cookie.name, group: 'killpod', scope: scopeOf(cookie), target: describeCookieTarget(cookie), intervalMs: cookie.intervalMs, durationMs, dryRun: ctx.options.dryRun });
       reason = await runTicks((n) => biteKillPod(cookie, n, ctx), deps.clock, { intervalMs: cookie.intervalMs, durationMs, stop, abort });
     }
   } catch (error) {
@@ -103,9 +106,4 @@ function nodeExecTick(cookie: NodeExecCookie, ctx: BiteContext, deps: ChaosDeps)
   if (nodeExec) return () => nodeExec(cookie, ctx);
   deps.log.append({ kind: 'error', cookie: cookie.name, code: 'usage', message: 'nodeexec cookies need the exec worker DaemonSet; run them with `cookiemonster serve` or a nodeexec-enabled run' });
   return undefined;
-}
-
-export function describeNodeTarget(cookie: NodeExecCookie): string {
-  const t = cookie.target;
-  return t.kind === 'all' ? 'all nodes' : t.kind === 'random' ? 'a random node' : `node ${t.name}`;
 }

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Cookie } from '../config/schema.js';
 import { describeError, isCookieError } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
-import { entriesOf, type KillLog } from '../log/entries.js';
+import type { KillLog } from '../log/entries.js';
 import type { DeployCheckResult, ExternalCase, RunReport, VerifyResult } from '../report/types.js';
 import { startChaos, type NodeExecRunner } from './chaos.js';
 import type { Clock } from './clock.js';
 import type { BiteOptions } from './cookies/context.js';
 import { checkDeployments, type CheckTarget } from './deploy-check.js';
 import { decideOutcome } from './outcome.js';
+import { buildRunReport } from './run-report.js';
 import { createRecoveryTracker } from './recovery.js';
 import type { Rng } from './rng.js';
 
@@ -48,19 +49,53 @@ export interface PipelineDeps {
 }
 
 export interface PipelineControl {
+  /** The interrupt (SIGINT/SIGTERM, server shutdown): cancels what is in flight, abandons recovery. */
   signal?: AbortSignal | undefined;
   interruptSignal?: (() => 'SIGINT' | 'SIGTERM' | undefined) | undefined;
+  /** The run's id; default: start time and a random suffix. */
+  runId?: string | undefined;
+}
+
+export interface RunHandle {
+  /** Graceful: no new tick starts, the ticks in flight finish; then recovery is measured as usual. Resolves once the cookies have stopped. */
+  stop(): Promise<void>;
+  /** The report, once recovery is measured and the verdict written. Never rejects for what happens in the cluster. */
+  done: Promise<RunReport>;
 }
 
 /**
- * Deploy check → cookies in the background → verification → stop → recovery → report.
- * Never throws for what happens in the cluster: every failure ends up in the returned report.
+ * The one run lifecycle of `run`, the library and server jobs: deploy check → cookies in the background →
+ * verification (or until the cookies end or `stop()`) → stop → recovery → verdict → report.
  */
-export async function executePipeline(options: PipelineOptions, deps: PipelineDeps, control: PipelineControl = {}): Promise<RunReport> {
+export function startRun(options: PipelineOptions, deps: PipelineDeps, control: PipelineControl = {}): RunHandle {
+  const graceful = new AbortController();
+  let chaosStopped: Promise<void> = Promise.resolve();
+  const done = lifecycle(options, deps, control, graceful.signal, (stopped) => (chaosStopped = stopped));
+  return {
+    stop: async () => {
+      graceful.abort();
+      await chaosStopped;
+    },
+    done,
+  };
+}
+
+/** Deploy check → cookies → verification → stop → recovery → report, as one promise. */
+export function executePipeline(options: PipelineOptions, deps: PipelineDeps, control: PipelineControl = {}): Promise<RunReport> {
+  return startRun(options, deps, control).done;
+}
+
+async function lifecycle(
+  options: PipelineOptions,
+  deps: PipelineDeps,
+  control: PipelineControl,
+  stop: AbortSignal,
+  onChaos: (stopped: Promise<void>) => void,
+): Promise<RunReport> {
   const { clock, log } = deps;
   const signal = control.signal ?? new AbortController().signal;
   const startedAt = clock.now();
-  const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const runId = control.runId ?? `${new Date(startedAt).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   log.append({ kind: 'run-start', runId, dryRun: options.bite.dryRun, seed: options.seed, server: deps.cluster.server });
   let deployCheck: DeployCheckResult[] = [];
   let fatal: string | undefined;
@@ -88,8 +123,8 @@ export async function executePipeline(options: PipelineOptions, deps: PipelineDe
       );
       for (const r of deployCheck) log.append({ kind: 'deploy-check', name: r.name, ready: r.ready, message: r.message });
     }
-    if (deployCheck.every((r) => r.ready) && !signal.aborted) {
-      ({ verification, externalCases } = await chaosWindow(options, deps, signal, phase));
+    if (deployCheck.every((r) => r.ready) && !signal.aborted && !stop.aborted) {
+      ({ verification, externalCases } = await chaosWindow(options, deps, signal, stop, phase, onChaos));
     }
   } catch (error) {
     if (!signal.aborted) fatal = isCookieError(error) ? describeError(error) : `internal error: ${describeError(error)}`;
@@ -97,40 +132,40 @@ export async function executePipeline(options: PipelineOptions, deps: PipelineDe
 
   if (!signal.aborted) await deps.settle?.();
   const interrupted = signal.aborted ? (control.interruptSignal?.() ?? 'SIGTERM') : undefined;
-  const entries = [...log.entries()];
-  const verdict = decideOutcome({ interrupted, deployCheck, fatal, verification, entries, maxRecoveryMs: options.maxRecoveryMs });
+  const verdict = decideOutcome({ interrupted, deployCheck, fatal, verification, entries: log.entries(), maxRecoveryMs: options.maxRecoveryMs });
   const end = log.append({ kind: 'run-end', outcome: verdict.outcome, exitCode: verdict.exitCode });
-  return {
+  return buildRunReport({
     runId,
     startedAt,
     finishedAt: end.at,
     dryRun: options.bite.dryRun,
     seed: options.seed,
     server: deps.cluster.server,
-    ...verdict,
+    verdict,
     interrupted,
     maxRecoveryMs: options.maxRecoveryMs,
     deployCheck,
-    cookies: options.cookies.map((cookie) => {
-      const stop = entriesOf(log.entries(), 'cookie-stop').find((e) => e.cookie === cookie.name);
-      const start = entriesOf(log.entries(), 'cookie-start').find((e) => e.cookie === cookie.name);
-      return { name: cookie.name, group: cookie.group, target: start?.target ?? '', stoppedReason: stop?.reason };
-    }),
+    cookies: options.cookies,
     verification,
     externalCases,
-    entries: [...log.entries()],
-  };
+    entries: log.entries(),
+  });
 }
 
 async function chaosWindow(
   options: PipelineOptions,
   deps: PipelineDeps,
   signal: AbortSignal,
+  stop: AbortSignal,
   phase: <T>(name: Phase, body: () => Promise<T>) => Promise<T>,
+  onChaos: (stopped: Promise<void>) => void,
 ): Promise<{ verification: VerifyResult | undefined; externalCases: ExternalCase[] }> {
   const tracker = createRecoveryTracker(deps, { pollMs: options.pollMs ?? 500 });
   deps.onPhase?.('chaos', 'start');
   const chaos = startChaos(options.cookies, deps, { ...options.bite, chaosDurationMs: options.chaosDurationMs, onKill: (k) => tracker.track(k) }, { signal });
+  const stopChaos = (): void => onChaos(chaos.stop());
+  stop.addEventListener('abort', stopChaos, { once: true });
+  onChaos(chaos.done);
   let outcome: Awaited<ReturnType<Verification['run']>> | undefined;
   try {
     if (deps.verification) {
@@ -143,6 +178,7 @@ async function chaosWindow(
       await chaos.done;
     }
   } finally {
+    stop.removeEventListener('abort', stopChaos);
     await chaos.stop();
     deps.onPhase?.('chaos', 'end');
   }

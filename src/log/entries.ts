@@ -1,3 +1,4 @@
+import type { CookieScope } from '../core/cookie-target.js';
 import type { Clock } from '../core/clock.js';
 import type { ErrorCode } from '../errors.js';
 import type { PodRef, WorkloadRef } from '../kube/types.js';
@@ -12,6 +13,7 @@ export type SkipReason =
   | 'no-candidates'
   | 'protected-namespace'
   | 'disruption-budget'
+  | 'pod-gone'
   | 'self';
 
 export type KillMode = 'delete' | 'evict';
@@ -25,6 +27,8 @@ export type LogEntry =
       at: number;
       cookie: string;
       group: 'killpod' | 'nodeexec';
+      /** What the cookie aims at, as data; `target` is the same in words. */
+      scope: CookieScope;
       target: string;
       intervalMs: number;
       durationMs: number;

@@ -1,4 +1,5 @@
 import { formatDuration } from '../config/duration.js';
+import { describeScopeLegacy } from '../core/cookie-target.js';
 import type { EntryOf, LogEntry, LogKind } from './entries.js';
 
 export type LogFormat = 'text' | 'legacy' | 'json';
@@ -39,17 +40,12 @@ export function describeExecEnd(e: EntryOf<'exec'>): string {
   if (e.dryRun) return 'not run (dry run)';
   if (e.cancelled) return 'cancelled (interrupted)';
   if (e.exitCode === null) return `ended without an exit code${e.stderr ? `: ${e.stderr.trimEnd().split('\n').at(-1)?.replace('[cookiemonster] ', '')}` : ''}`;
-  return `exited with ${e.exitCode}`;
+  return `exited with code ${e.exitCode}`;
 }
 
 /** The original Cookiemonster's wording, for people who grep for it; kinds it never logged use ours. */
 const legacy: Partial<Formatters> = {
-  'cookie-start': (e) =>
-    e.group === 'nodeexec'
-      ? `Cookie Time!!! Feast starting on ${e.target === 'all nodes' ? 'all nodes' : e.target === 'a random node' ? 'random node' : e.target}`
-      : e.target.includes('a random')
-        ? `Cookie Time!!! Random feast starting on ${e.target}`
-        : `Cookie Time!!! Feast starting on ${e.target}`,
+  'cookie-start': (e) => describeScopeLegacy(e.scope),
   bite: (e) => `Eating pod ${e.pod.name} NOM NOM NOM!!!!${e.dryRun ? ' (dry run)' : ''}`,
   skip: (e) => e.message,
   'cookie-stop': (e) => `Done snacking on ${e.cookie}`,

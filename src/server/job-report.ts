@@ -1,58 +1,37 @@
-import { describeNodeTarget } from '../core/chaos.js';
-import { describeCount } from '../config/fields.js';
+import { describeCookieTarget } from '../core/cookie-target.js';
+import { buildRunReport } from '../core/run-report.js';
 import { formatDuration } from '../config/duration.js';
 import { decideOutcome } from '../core/outcome.js';
 import { entriesOf } from '../log/entries.js';
 import { describeExecEnd } from '../log/format.js';
 import type { RunOutcome, RunReport } from '../report/types.js';
-import type { Job } from './jobs.js';
+import type { Job } from './job.js';
 
-/** What `cookiemonster run` would have decided for this job: chaos errors, unrecovered or slow recoveries, failed commands. */
+/** The job's verdict: the one its run wrote once finished; while it runs, what the same rule says so far. */
 export function jobVerdict(job: Job): { outcome: RunOutcome; exitCode: number; problems: string[] } {
-  return decideOutcome({
-    interrupted: job.endReason === 'shutdown' ? 'SIGTERM' : undefined,
-    deployCheck: [],
-    fatal: undefined,
-    verification: undefined,
-    entries: job.log.entries(),
-    maxRecoveryMs: job.maxRecoveryMs,
-  });
+  if (job.report) return { outcome: job.report.outcome, exitCode: job.report.exitCode, problems: job.report.problems };
+  return decideOutcome({ interrupted: undefined, deployCheck: [], fatal: undefined, verification: undefined, entries: job.log.entries(), maxRecoveryMs: job.maxRecoveryMs });
 }
 
-/** The job as a RunReport, for toJUnitXml. */
+/** The job as a RunReport, for toJUnitXml: its final report, or a snapshot of a job still running. */
 export function jobReport(job: Job, server: string, now: number): RunReport {
-  const entries = [...job.log.entries()];
-  const verdict = jobVerdict(job);
-  return {
+  if (job.report) return job.report;
+  return buildRunReport({
     runId: job.id,
     startedAt: job.startedAt,
-    finishedAt: job.finishedAt ?? now,
+    finishedAt: now,
     dryRun: job.dryRun,
     seed: job.seed,
     server,
-    ...verdict,
-    interrupted: job.endReason === 'shutdown' ? 'SIGTERM' : undefined,
+    verdict: jobVerdict(job),
+    interrupted: undefined,
     maxRecoveryMs: job.maxRecoveryMs,
     deployCheck: [],
-    cookies: job.cookies.map((cookie) => ({
-      name: cookie.name,
-      group: cookie.group,
-      target: describeTarget(job, cookie.name),
-      stoppedReason: entriesOf(entries, 'cookie-stop').find((e) => e.cookie === cookie.name)?.reason,
-    })),
+    cookies: job.cookies,
     verification: undefined,
     externalCases: [],
-    entries,
-  };
-}
-
-function describeTarget(job: Job, cookieName: string): string {
-  const started = entriesOf(job.log.entries(), 'cookie-start').find((e) => e.cookie === cookieName);
-  if (started) return started.target;
-  const cookie = job.cookies.find((c) => c.name === cookieName);
-  if (!cookie) return '';
-  if (cookie.group === 'nodeexec') return describeNodeTarget(cookie);
-  return `${describeCount(cookie.count)} of ${cookie.workload ? `${cookie.kind}/${cookie.workload}` : `a random ${cookie.kind}`} in ${cookie.namespace}`;
+    entries: job.log.entries(),
+  });
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
@@ -75,7 +54,7 @@ export function jobJson(job: Job, detail = false) {
     stoppedAt: iso(job.stoppedAt),
     finishedAt: iso(job.finishedAt),
     endReason: job.endReason ?? null,
-    cookies: job.cookies.map((c) => ({ name: c.name, group: c.group, target: describeTarget(job, c.name) })),
+    cookies: job.cookies.map((c) => ({ name: c.name, group: c.group, target: describeCookieTarget(c) })),
     kills: bites.length,
     skips: entriesOf(entries, 'skip').length,
     errors: entriesOf(entries, 'error').length,
@@ -112,7 +91,7 @@ export function jobStatusText(job: Job): string {
     `name: ${job.name}`,
     `id: ${job.id}`,
     `state: ${job.state}${job.endReason ? ` (${job.endReason})` : ''}${job.dryRun ? ', dry run' : ''}`,
-    ...job.cookies.map((c) => `target: ${describeTarget(job, c.name)}`),
+    ...job.cookies.map((c) => `target: ${describeCookieTarget(c)}`),
     `startTime: ${iso(job.startedAt)}`,
     `stopTime: ${iso(job.stoppedAt) ?? '-'}`,
     `kills: ${bites.length}`,

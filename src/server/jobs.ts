@@ -1,39 +1,18 @@
 import { join } from 'node:path';
 import type { Cookie } from '../config/schema.js';
-import { startChaos, type NodeExecRunner } from '../core/chaos.js';
+import type { NodeExecRunner } from '../core/chaos.js';
 import type { Clock } from '../core/clock.js';
 import type { BiteOptions } from '../core/cookies/context.js';
-import { createRecoveryTracker } from '../core/recovery.js';
+import { startRun } from '../core/pipeline.js';
 import { seededRng, type Rng } from '../core/rng.js';
 import { describeError } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
 import { createKillLog, type KillLog, type LogEntry } from '../log/entries.js';
 import { attachNotifications, type NotificationSettings } from '../notify/index.js';
-import { jobVerdict } from './job-report.js';
+import type { Job, JobSource } from './job.js';
 import { writeKillLogFile } from './kill-log-file.js';
 
-export type JobSource = 'legacy' | 'v1' | 'v2';
-
-/** One start of one or more cookies; its kill log is kept after it ends. */
-export interface Job {
-  readonly id: string;
-  readonly name: string;
-  readonly group: 'killpod' | 'nodeexec';
-  readonly source: JobSource;
-  readonly cookies: readonly Cookie[];
-  readonly log: KillLog;
-  readonly seed: number;
-  readonly dryRun: boolean;
-  readonly maxRecoveryMs: number | undefined;
-  readonly startedAt: number;
-  /** running → stopping (no more kills; recovery being measured) → finished. */
-  state: 'running' | 'stopping' | 'finished';
-  stoppedAt: number | undefined;
-  finishedAt: number | undefined;
-  endReason: 'duration' | 'stopped' | 'shutdown' | undefined;
-  /** Resolves once finished: recovery settled, notifications flushed, kill-log file closed. Never rejects. */
-  readonly finished: Promise<void>;
-}
+export type { Job, JobSource } from './job.js';
 
 export interface StartRequest {
   name: string;
@@ -98,6 +77,7 @@ export function createJobRegistry(settings: JobSettings) {
       stoppedAt: undefined,
       finishedAt: undefined,
       endReason: undefined,
+      report: undefined,
       finished: new Promise<void>((resolve) => (finish = resolve)),
     };
     jobs.push(job);
@@ -105,27 +85,41 @@ export function createJobRegistry(settings: JobSettings) {
     const problem = settings.onProblem ?? (() => {});
     const file = settings.killLogDir ? writeKillLogFile(join(settings.killLogDir, `${id}.jsonl`), log, problem) : undefined;
     const notify = settings.notifications ? attachNotifications(log, { cluster, cookies: request.cookies }, settings.notifications) : undefined;
-    log.append({ kind: 'run-start', runId: id, dryRun, seed, server: cluster.server });
-    const tracker = createRecoveryTracker({ cluster, clock, log }, { pollMs: settings.recoveryPollMs ?? 1000 });
-    const chaos = startChaos(
-      request.cookies,
-      { cluster, clock, rng: seededRng(seed), log, nodeExec: settings.nodeExec },
-      { ...settings.bite, dryRun, chaosDurationMs: request.chaosDurationMs, onKill: (kill) => tracker.track(kill) },
-      { signal: shutdown.signal },
+    const run = startRun(
+      {
+        cookies: request.cookies,
+        checks: [],
+        skipDeployCheck: true,
+        readyTimeoutMs: 0,
+        chaosDurationMs: request.chaosDurationMs,
+        maxRecoveryMs: job.maxRecoveryMs,
+        recoveryTimeoutMs: settings.recoveryTimeoutMs,
+        seed,
+        bite: { ...settings.bite, dryRun },
+        pollMs: settings.recoveryPollMs ?? 1000,
+      },
+      {
+        cluster,
+        clock,
+        rng: seededRng(seed),
+        log,
+        verification: undefined,
+        nodeExec: settings.nodeExec,
+        onPhase: (phase, state) => {
+          if (phase !== 'chaos' || state !== 'end') return;
+          job.stoppedAt ??= clock.now();
+          job.endReason ??= shutdown.signal.aborted ? 'shutdown' : 'duration';
+          job.state = 'stopping';
+        },
+        settle: notify ? () => notify.flush() : undefined,
+      },
+      { signal: shutdown.signal, runId: id },
     );
-    stoppers.set(job, chaos.stop);
+    stoppers.set(job, run.stop);
 
     void (async () => {
       try {
-        await chaos.done;
-        job.stoppedAt ??= clock.now();
-        job.endReason ??= shutdown.signal.aborted ? 'shutdown' : 'duration';
-        job.state = 'stopping';
-        if (shutdown.signal.aborted) tracker.abandon();
-        else await tracker.settle(settings.recoveryTimeoutMs, shutdown.signal);
-        const verdict = jobVerdict(job);
-        log.append({ kind: 'run-end', outcome: verdict.outcome, exitCode: verdict.exitCode });
-        await notify?.flush();
+        job.report = await run.done;
       } catch (error) {
         problem(`job ${id}: ${describeError(error)}`);
       } finally {

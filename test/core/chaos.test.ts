@@ -51,6 +51,7 @@ describe('startChaos: every cookie on its own timer loop', () => {
         at: 0,
         cookie: 'api-killer',
         group: 'killpod',
+        scope: { group: 'killpod', kind: 'deployment', namespace: 'ns', workload: 'api', count: { mode: 'fixed', n: 1 } },
         target: '1 pod of deployment/api in ns',
         intervalMs: 30_000,
         durationMs: 120_000,

@@ -36,9 +36,9 @@ export const sampleVerification: VerifyResult = {
 export function sampleReport(): RunReport {
   const entries: LogEntry[] = [
     { kind: 'run-start', at: t0, runId: '20261124T090000-abcd1234', dryRun: false, seed: 42, server: 'https://10.0.0.1:6443' },
-    { kind: 'cookie-start', at: t0 + 4_000, cookie: 'keystone-killer', group: 'killpod', target: 'deployment/openstack/keystone', intervalMs: 10_000, durationMs: 0, dryRun: false },
-    { kind: 'cookie-start', at: t0 + 4_000, cookie: 'mariadb-dry', group: 'killpod', target: 'statefulset/openstack/mariadb', intervalMs: 20_000, durationMs: 0, dryRun: true },
-    { kind: 'cookie-start', at: t0 + 4_000, cookie: 'exec-all', group: 'nodeexec', target: 'all nodes', intervalMs: 0, durationMs: 0, dryRun: false },
+    { kind: 'cookie-start', at: t0 + 4_000, cookie: 'keystone-killer', group: 'killpod', scope: { group: 'killpod', kind: 'deployment', namespace: 'openstack', workload: 'keystone', count: { mode: 'fixed', n: 1 } }, target: 'deployment/openstack/keystone', intervalMs: 10_000, durationMs: 0, dryRun: false },
+    { kind: 'cookie-start', at: t0 + 4_000, cookie: 'mariadb-dry', group: 'killpod', scope: { group: 'killpod', kind: 'statefulset', namespace: 'openstack', workload: 'mariadb', count: { mode: 'fixed', n: 1 } }, target: 'statefulset/openstack/mariadb', intervalMs: 20_000, durationMs: 0, dryRun: true },
+    { kind: 'cookie-start', at: t0 + 4_000, cookie: 'exec-all', group: 'nodeexec', scope: { group: 'nodeexec', nodes: { kind: 'all' } }, target: 'all nodes', intervalMs: 0, durationMs: 0, dryRun: false },
     bite(14_000, 1, 'keystone-7d9f-abc', 'uid-1'),
     bite(24_000, 1, 'mariadb-0', 'uid-m0', 'mariadb-dry', true),
     bite(24_000, 2, 'keystone-7d9f-def', 'uid-2'),
