@@ -34,6 +34,11 @@ export function decideOutcome(input: OutcomeInput): { outcome: RunOutcome; exitC
   return { outcome: 'passed', exitCode: ExitCode.passed, problems };
 }
 
+/** The verdict of a chaos-only run (a server job) still in progress: what the same rule says of its entries so far. */
+export function verdictSoFar(entries: readonly LogEntry[], maxRecoveryMs: number | undefined): ReturnType<typeof decideOutcome> {
+  return decideOutcome({ interrupted: undefined, deployCheck: [], fatal: undefined, verification: undefined, entries, maxRecoveryMs });
+}
+
 /** Cookie errors, unrecovered workloads and recoveries slower than the SLO. */
 export function chaosFailures(entries: readonly LogEntry[], maxRecoveryMs: number | undefined): string[] {
   const problems: string[] = [];

@@ -1,7 +1,7 @@
 import { describeCookieTarget } from '../core/cookie-target.js';
 import { buildRunReport } from '../core/run-report.js';
 import { formatDuration } from '../config/duration.js';
-import { decideOutcome } from '../core/outcome.js';
+import { verdictSoFar } from '../core/outcome.js';
 import { entriesOf } from '../log/entries.js';
 import { describeExecEnd } from '../log/format.js';
 import type { RunOutcome, RunReport } from '../report/types.js';
@@ -10,7 +10,7 @@ import type { Job } from './job.js';
 /** The job's verdict: the one its run wrote once finished; while it runs, what the same rule says so far. */
 export function jobVerdict(job: Job): { outcome: RunOutcome; exitCode: number; problems: string[] } {
   if (job.report) return { outcome: job.report.outcome, exitCode: job.report.exitCode, problems: job.report.problems };
-  return decideOutcome({ interrupted: undefined, deployCheck: [], fatal: undefined, verification: undefined, entries: job.log.entries(), maxRecoveryMs: job.maxRecoveryMs });
+  return verdictSoFar(job.log.entries(), job.maxRecoveryMs);
 }
 
 /** The job as a RunReport, for toJUnitXml: its final report, or a snapshot of a job still running. */
