@@ -1,3 +1,5 @@
+import { setLongTimeout } from '../long-timeout.js';
+
 /** Time, injected: production uses `systemClock`, tests a hand-driven fake. */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -6,7 +8,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Uses the global `setTimeout` so vitest's fake timers can drive it too. */
+/** Uses the global `setTimeout` so vitest's fake timers can drive it too; sleeps past 2^31-1 ms are waited in chunks. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
@@ -16,13 +18,13 @@ export const systemClock: Clock = {
         return;
       }
       const onAbort = (): void => {
-        clearTimeout(timer);
+        cancel();
         reject(signal?.reason);
       };
-      const timer = setTimeout(() => {
+      const cancel = setLongTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, Math.max(0, ms));
+      }, ms);
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

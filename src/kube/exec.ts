@@ -1,5 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { CookieError } from '../errors.js';
+import { maxTimerDelayMs, setLongTimeout } from '../long-timeout.js';
 import { fromHttpStatus, toCookieError, type Operation } from './errors.js';
 import { loadKubeConfig, type KubeConfigOptions } from './kubeconfig.js';
 
@@ -71,13 +72,13 @@ export async function createPodExec(options: PodExecOptions): Promise<PodExec> {
       ended ??= why;
       socket?.terminate();
     };
-    const timer = setTimeout(() => end('timeout'), timeoutMs);
+    const clearTimer = setLongTimeout(() => end('timeout'), timeoutMs);
     const onAbort = (): void => end('cancelled');
     request.signal?.addEventListener('abort', onAbort, { once: true });
     // Our own streams: client-node would otherwise end process.stdout on a v5 close frame.
     const streams = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
     const factory = (uri: string, protocols: string[], opts: import('ws').ClientOptions): import('ws').WebSocket => {
-      socket = new WebSocket(uri, protocols, { ...opts, handshakeTimeout: timeoutMs });
+      socket = new WebSocket(uri, protocols, { ...opts, handshakeTimeout: Math.min(timeoutMs, maxTimerDelayMs) });
       return socket;
     };
     const exec = new k8s.Exec(kc, new WebSocketHandler(kc, factory, streams));
@@ -90,7 +91,7 @@ export async function createPodExec(options: PodExecOptions): Promise<PodExec> {
     } catch (error) {
       if (ended === undefined) throw connectError(error, op);
     } finally {
-      clearTimeout(timer);
+      clearTimer();
       request.signal?.removeEventListener('abort', onAbort);
     }
     const result = { stdout: stdout.text(), stderr: stderr.text(), durationMs: Date.now() - started };

@@ -1,4 +1,5 @@
 import { CookieError } from '../errors.js';
+import { setLongTimeout } from '../long-timeout.js';
 import { describeOperation, toCookieError, type AbortState, type Operation } from './errors.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 
@@ -52,7 +53,7 @@ async function attempt<T>(op: Operation, fn: (signal: AbortSignal) => Promise<T>
   if (signal?.aborted) throw new CookieError('cancelled', `cancelled: ${describeOperation(op)}`, { cause: signal.reason });
   const controller = new AbortController();
   const state: AbortState = { timedOut: false, cancelled: false, timeoutMs };
-  const timer = setTimeout(() => {
+  const clearTimer = setLongTimeout(() => {
     state.timedOut = true;
     controller.abort(new Error(`timeout after ${timeoutMs} ms`));
   }, timeoutMs);
@@ -66,7 +67,7 @@ async function attempt<T>(op: Operation, fn: (signal: AbortSignal) => Promise<T>
   } catch (error) {
     throw toCookieError(error, op, state);
   } finally {
-    clearTimeout(timer);
+    clearTimer();
     signal?.removeEventListener('abort', onAbort);
   }
 }

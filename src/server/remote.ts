@@ -1,4 +1,5 @@
 import { CookieError, type ErrorCode } from '../errors.js';
+import { longTimeoutSignal } from '../long-timeout.js';
 
 /** The job JSON of /api/v2 as the CLI client reads it. */
 export interface RemoteJob {
@@ -45,21 +46,23 @@ export function createRemote(baseUrl: string, token: string | undefined, fetchIm
     if (token) headers['authorization'] = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
+    const timeout = longTimeoutSignal(timeoutMs);
     try {
       response = await fetchImpl(new URL(path, base), {
         method,
         headers,
         ...(body !== undefined && { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: timeout.signal,
       });
     } catch (error) {
+      timeout.clear();
       const e = error as { name?: string; cause?: { code?: string; message?: string } };
       const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000}s` : (e.cause?.code ?? e.cause?.message ?? (error as Error).message);
       throw new CookieError('cluster-unreachable', `cannot reach the cookiemonster server at ${origin}: ${why}`, {
         hint: 'is `cookiemonster serve` running there (in the cluster: NodePort 30003)?',
       });
     }
-    const text = await response.text();
+    const text = await response.text().finally(timeout.clear);
     if (response.ok) return text;
     let reply: { code?: string; message?: string; hint?: string } = {};
     try {

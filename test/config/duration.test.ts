@@ -21,7 +21,7 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(ms);
   });
 
-  it.each([['abc'], [''], ['30x'], ['s'], ['-1'], [-1], ['1m 30s'], ['30 s'], [Number.NaN], [Number.POSITIVE_INFINITY], ['1e3']])(
+  it.each([['abc'], [''], ['30x'], ['s'], ['-1'], [-1], ['1m 30s'], ['30 s'], [Number.NaN], [Number.POSITIVE_INFINITY], ['1e3'], [1e300], ['9999999999999999h']])(
     '%j is not a duration',
     (input) => {
       expect(parseDuration(input)).toBeUndefined();

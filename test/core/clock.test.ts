@@ -27,6 +27,31 @@ describe('systemClock (global fake timers: this is a pure timer test, no I/O)', 
     expect(woke).toBe(true);
   });
 
+  it('sleeps longer than setTimeout can wait (2^31-1 ms) in chunks, and wakes only at the end', async () => {
+    let woke = false;
+    const sleeping = systemClock.sleep(1e12).then(() => {
+      woke = true;
+    });
+    await vi.advanceTimersByTimeAsync(2 ** 31);
+    expect(woke).toBe(false);
+    await vi.advanceTimersByTimeAsync(1e12 - 2 ** 31 - 1);
+    expect(woke).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await sleeping;
+    expect(woke).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('aborting a long sleep in a later chunk clears that chunk', async () => {
+    const controller = new AbortController();
+    const sleeping = systemClock.sleep(600 * 3_600_000, controller.signal);
+    await vi.advanceTimersByTimeAsync(2 ** 31 + 5);
+    expect(vi.getTimerCount()).toBe(1);
+    controller.abort(new Error('stop'));
+    await expect(sleeping).rejects.toThrow('stop');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('abort rejects with the reason, clears the timer and the listener', async () => {
     const controller = new AbortController();
     const sleeping = systemClock.sleep(60_000, controller.signal);

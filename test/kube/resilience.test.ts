@@ -125,6 +125,13 @@ describe.each(credentialModes)('over %s credentials', (credentials) => {
       expect(api.server.requests()).toHaveLength(1);
     });
 
+    it('a request timeout longer than setTimeout can wait (600h) does not cut a slow answer short', async () => {
+      seed();
+      const cluster = await api.server.connect({ requestTimeoutMs: 600 * 3_600_000, retries: 0 });
+      api.server.fail({ match: on('GET', listPodsPath), latencyMs: 50 });
+      expect(await cluster.listPods('app', {})).toHaveLength(2);
+    });
+
     it('aborting the signal cancels a request in flight and leaves no listener behind', async () => {
       const cluster = await api.server.connect({ requestTimeoutMs: 5_000 });
       api.server.fail({ hang: true });

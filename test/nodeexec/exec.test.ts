@@ -42,6 +42,12 @@ describe('createPodExec against a loopback exec endpoint (channel protocol v4)',
     await expect.poll(() => fake.open()).toBe(0);
   });
 
+  it('a timeout longer than setTimeout can wait (600h) lets a command that answers later finish', async () => {
+    const { exec } = await setup(() => new Promise((resolve) => setTimeout(() => resolve({ stdout: 'done\n', exitCode: 0 }), 50)));
+    const result = await exec({ namespace: 'ns', pod: 'p', command: ['sleep', '0.05'], timeoutMs: 600 * 3_600_000 });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'done\n', failure: undefined });
+  });
+
   it('is cancelled by its signal', async () => {
     const { exec } = await setup(() => ({ hang: true }));
     const controller = new AbortController();

@@ -87,6 +87,11 @@ describe('runCommand: timeouts, cancellation, process groups', () => {
     expect(result.durationMs).toBeLessThan(3_000);
   });
 
+  it('a timeout longer than setTimeout can wait (600h) has not fired when the command ends by itself (real clock)', async () => {
+    const result = await runCommand({ argv: fixture('pass.mjs'), timeoutMs: 600 * 3_600_000 }, deps);
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false, failed: false, shortMessage: 'passed' });
+  });
+
   it('takes its timeout from the injected clock', async () => {
     const clock = createFakeClock(1_000);
     let ready!: () => void;
