@@ -28,6 +28,8 @@ export interface RunOptions {
   verifyTimeout?: Duration;
   checks?: string[];
   skipDeployCheck?: boolean;
+  /** Skip the RBAC preflight before the first kill. */
+  skipPreflight?: boolean;
   readyTimeout?: Duration;
   chaosDuration?: Duration;
   maxRecovery?: Duration;
@@ -64,6 +66,7 @@ export async function runPipeline(options: RunOptions, { signal }: { signal?: Ab
       cookies,
       checks: (options.checks ?? []).map(parseCheckTarget),
       skipDeployCheck: options.skipDeployCheck ?? false,
+      skipPreflight: options.skipPreflight ?? false,
       readyTimeoutMs: ms(options.readyTimeout, 'readyTimeout') ?? 300_000,
       chaosDurationMs: ms(options.chaosDuration, 'chaosDuration'),
       maxRecoveryMs: ms(options.maxRecovery, 'maxRecovery'),

@@ -14,6 +14,8 @@ export function declareRunFlags(y: Argv): Argv {
     .option('helm-release', { type: 'string', array: true, describe: 'Helm 3 release to check: NAME or NS/NAME (repeatable)' })
     .option('ready-timeout', { type: 'string', default: '5m', describe: 'how long to wait for readiness' })
     .option('skip-deploy-check', { type: 'boolean', default: false, describe: 'skip the deploy check' })
+    .group(['skip-preflight'], 'Safety:')
+    .option('skip-preflight', { type: 'boolean', default: false, describe: 'do not check RBAC (SelfSubjectAccessReview) for every verb the cookies need before the first kill' })
     .group(['chaos-duration', 'max-recovery', 'recovery-timeout', 'mode', 'grace-period', 'allow-kube-system', 'dry-run', 'seed', 'concurrency', 'exec-timeout'], 'Chaos:')
     .option('chaos-duration', { type: 'string', describe: 'stop the cookies after this long, even while the command runs' })
     .option('max-recovery', { type: 'string', describe: 'recovery SLO per kill; slower or missing recovery fails the step (exit 4)' })

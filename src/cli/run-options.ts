@@ -17,6 +17,7 @@ export const runFlagsSchema = z.object({
   'helm-release': z.array(z.string()).default([]),
   'ready-timeout': durationField('a duration like "5m"'),
   'skip-deploy-check': z.boolean(),
+  'skip-preflight': z.boolean(),
   'chaos-duration': optionalDuration('a positive duration like "10m"', 1),
   'max-recovery': optionalDuration('a positive duration like "60s"', 1),
   'recovery-timeout': optionalDuration('a duration like "2m"'),

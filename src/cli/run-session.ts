@@ -25,6 +25,7 @@ export type Connect = (onRetry: (operation: string, attempt: number, message: st
 
 const phaseTitles: Record<Phase, string> = {
   'deploy-check': 'Deploy check',
+  preflight: 'RBAC preflight',
   chaos: 'Chaos',
   verification: 'Verification',
   recovery: 'Recovery',
@@ -50,7 +51,7 @@ export async function runSession(
     if (flags['log-format'] === 'json') return io.stdout(`${toJsonLine(entry)}\n`);
     const line = formatEntry(entry, flags['log-format']);
     if (line !== undefined) io.stdout(`${line}\n`);
-    if (entry.kind === 'error') ci.error(line ?? entry.message, { title: entry.cookie ? `cookie ${entry.cookie}` : 'cookiemonster' });
+    if (entry.kind === 'error') ci.error(entry.hint ? `${entry.message} (${entry.hint})` : entry.message, { title: entry.cookie ? `cookie ${entry.cookie}` : 'cookiemonster' });
     if (entry.kind === 'recovery' && !entry.recovered) ci.warning(line ?? '', { title: 'unrecovered workload' });
   });
   const checks: CheckTarget[] = [
@@ -66,6 +67,7 @@ export async function runSession(
       cookies,
       checks,
       skipDeployCheck: flags['skip-deploy-check'],
+      skipPreflight: flags['skip-preflight'],
       readyTimeoutMs: flags['ready-timeout'],
       chaosDurationMs: flags['chaos-duration'],
       maxRecoveryMs: flags['max-recovery'],

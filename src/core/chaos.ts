@@ -1,5 +1,5 @@
 import type { Cookie, NodeExecCookie } from '../config/schema.js';
-import type { Cluster } from '../kube/types.js';
+import type { AccessCheck, Cluster } from '../kube/types.js';
 import type { KillLog } from '../log/entries.js';
 import type { Clock } from './clock.js';
 import { describeCookieTarget, scopeOf } from './cookie-target.js';
@@ -10,8 +10,8 @@ import { biteKillPod } from './cookies/killpod.js';
 import type { BiteContext, BiteOptions, KillRecord } from './cookies/context.js';
 import { runTicks, type LoopEnd } from './scheduler.js';
 
-/** Runs a nodeexec cookie once (the original's semantics), writing `exec` entries. */
-export type NodeExecRunner = (cookie: NodeExecCookie, ctx: BiteContext) => Promise<void>;
+/** Runs a nodeexec cookie once (the original's semantics), writing `exec` entries; `access` is what it needs of RBAC. */
+export type NodeExecRunner = ((cookie: NodeExecCookie, ctx: BiteContext) => Promise<void>) & { access?: readonly AccessCheck[] | undefined };
 
 export interface ChaosDeps {
   cluster: Cluster;

@@ -4,6 +4,7 @@ import { describeError, isCookieError } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
 import type { KillLog } from '../log/entries.js';
 import type { DeployCheckResult, ExternalCase, RunReport, VerifyResult } from '../report/types.js';
+import { accessNeeds, checkAccess } from './access-preflight.js';
 import { startChaos, type NodeExecRunner } from './chaos.js';
 import type { Clock } from './clock.js';
 import type { BiteOptions } from './cookies/context.js';
@@ -13,13 +14,15 @@ import { buildRunReport } from './run-report.js';
 import { createRecoveryTracker } from './recovery.js';
 import type { Rng } from './rng.js';
 
-export type Phase = 'deploy-check' | 'chaos' | 'verification' | 'recovery';
+export type Phase = 'deploy-check' | 'preflight' | 'chaos' | 'verification' | 'recovery';
 
 export interface PipelineOptions {
   cookies: Cookie[];
   /** Extra deploy-check targets; the cookies' own workloads are always checked. */
   checks: CheckTarget[];
   skipDeployCheck: boolean;
+  /** Skip the RBAC preflight (SelfSubjectAccessReview of every verb the cookies need) before the first kill. */
+  skipPreflight?: boolean | undefined;
   readyTimeoutMs: number;
   chaosDurationMs: number | undefined;
   maxRecoveryMs: number | undefined;
@@ -124,6 +127,10 @@ async function lifecycle(
       for (const r of deployCheck) log.append({ kind: 'deploy-check', name: r.name, ready: r.ready, message: r.message });
     }
     if (deployCheck.every((r) => r.ready) && !signal.aborted && !stop.aborted) {
+      if (!options.skipPreflight) {
+        const needs = accessNeeds(options.cookies, { mode: options.bite.mode, nodeExec: deps.nodeExec?.access });
+        await phase('preflight', () => checkAccess(deps.cluster, needs, log, signal));
+      }
       ({ verification, externalCases } = await chaosWindow(options, deps, signal, stop, phase, onChaos));
     }
   } catch (error) {

@@ -3,7 +3,7 @@ import { CookieError, isCookieError } from '../../errors.js';
 import type { ExecResult, PodExec } from '../../kube/exec.js';
 import { selectorToString } from '../../kube/selector.js';
 import type { EntryOf } from '../../log/entries.js';
-import type { LabelSelector, NodeInfo, Pod } from '../../kube/types.js';
+import type { AccessCheck, LabelSelector, NodeInfo, Pod } from '../../kube/types.js';
 import type { NodeExecRunner } from '../chaos.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { pickOne } from '../pick.js';
@@ -36,7 +36,12 @@ export const defaultWorkerSelector = 'app.kubernetes.io/name=kube-cookiemonster,
  */
 export function createNodeExecRunner(settings: NodeWorkerSettings): NodeExecRunner {
   const prefix = settings.hostPrefix ?? defaultHostPrefix;
-  return async (cookie, ctx) => {
+  const access: AccessCheck[] = [
+    { verb: 'list', resource: 'nodes', namespace: '' },
+    { verb: 'list', resource: 'pods', namespace: settings.namespace },
+    { verb: 'create', resource: 'pods', subresource: 'exec', namespace: settings.namespace },
+  ];
+  const run: NodeExecRunner = async (cookie, ctx) => {
     const record = (node: string, argv: string[], outcome: Pick<EntryOf<'exec'>, 'exitCode' | 'cancelled' | 'stdout' | 'stderr'>): void => {
       ctx.log.append({ kind: 'exec', cookie: cookie.name, node, command: argv, dryRun: ctx.options.dryRun, ...outcome });
     };
@@ -85,6 +90,7 @@ export function createNodeExecRunner(settings: NodeWorkerSettings): NodeExecRunn
       fail(error);
     }
   };
+  return Object.assign(run, { access });
 }
 
 const notStarted = { exitCode: null, cancelled: true, stdout: '', stderr: '[cookiemonster] cancelled before it started' };
