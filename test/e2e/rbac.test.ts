@@ -10,7 +10,7 @@ import { e2e, stackFrame, uniqueNamespace, useBackend } from './lib/scenario.js'
 describe.each(backendNames(e2e))('RBAC against the %s API server', (name) => {
   const backend = useBackend(name);
 
-  it('fails with a one-line message naming the missing `delete pods` permission, not a stack trace', async () => {
+  it('the RBAC preflight fails with exit 3 before any kill, naming the missing `delete pods` permission in one line', async () => {
     const b = backend();
     const ns = uniqueNamespace('rbac', name);
     await b.createNamespace(ns);
@@ -30,8 +30,8 @@ describe.each(backendNames(e2e))('RBAC against the %s API server', (name) => {
     const seen = await observer.stop();
     await recordOutcome(e2e.workDir, 'RBAC without delete pods', name, run);
 
-    // Deploy check passed (get/list allowed); the kill was refused: a chaos failure (4), or 3 if refused up front.
-    expect([3, 4], describeRun(run)).toContain(run.code);
+    // Deploy check passed (get/list allowed); the RBAC preflight refuses before the first kill: exit 3.
+    expect(run.code, describeRun(run)).toBe(3);
     expect(run.output).not.toMatch(stackFrame);
     const forbidden = new RegExp(`forbidden.*delete.*pods.*${ns}|cannot delete.*pods.*${ns}`, 'i');
     expect(run.output, describeRun(run)).toMatch(forbidden);
@@ -41,6 +41,7 @@ describe.each(backendNames(e2e))('RBAC against the %s API server', (name) => {
     expect(errors[0]?.message).toMatch(forbidden);
     expect(errors[0]?.message).not.toContain('\n');
     expect(ofKind(run.killLog, 'bite')).toEqual([]);
+    expect(ofKind(run.killLog, 'verify-start')).toEqual([]);
     expect(new Set(seen.seen.keys())).toEqual(new Set(before.map((p) => p.uid)));
     expect(await xsdProblems(run.junit)).toBe('');
   });
