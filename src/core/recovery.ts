@@ -3,6 +3,7 @@ import type { Cluster, Pod, Workload } from '../kube/types.js';
 import type { KillLog } from '../log/entries.js';
 import type { Clock } from './clock.js';
 import type { KillRecord } from './cookies/context.js';
+import type { RunLedger } from './ledger.js';
 
 interface Pending extends KillRecord {
   /** knownPodUids as a set: a workload of 10,000 pods is checked against it on every poll. */
@@ -28,7 +29,7 @@ export interface RecoveryTracker {
  * readiness is then GETs alone, which matters on workloads of thousands of pods).
  */
 export function createRecoveryTracker(
-  deps: { cluster: Cluster; clock: Clock; log: KillLog },
+  deps: { cluster: Cluster; clock: Clock; log: KillLog; ledger?: Pick<RunLedger, 'tracking' | 'settled'> | undefined },
   { pollMs = 500 }: { pollMs?: number } = {},
 ): RecoveryTracker {
   const pending: Pending[] = [];
@@ -65,6 +66,7 @@ export function createRecoveryTracker(
 
   const finish = (kill: Pending, recoveredMs: number | undefined, recovered: boolean): void => {
     pending.splice(pending.indexOf(kill), 1);
+    deps.ledger?.settled(kill.pod, recovered);
     const { kind, namespace, name } = kill.workload;
     deps.log.append({
       kind: 'recovery',
@@ -94,6 +96,7 @@ export function createRecoveryTracker(
 
   return {
     track(kill) {
+      deps.ledger?.tracking(kill.pod);
       pending.push({ ...kill, known: new Set(kill.knownPodUids), replacementMs: undefined, victimGone: false });
       loop ??= runLoop().finally(() => {
         loop = undefined;
