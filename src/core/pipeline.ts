@@ -8,6 +8,7 @@ import { accessNeeds, checkAccess } from './access-preflight.js';
 import { startChaos, type NodeExecRunner } from './chaos.js';
 import type { Clock } from './clock.js';
 import type { BiteOptions } from './cookies/context.js';
+import { createAvailabilityLedger, type AvailabilityLedger } from './ledger.js';
 import { checkDeployments, type CheckTarget } from './deploy-check.js';
 import { decideOutcome } from './outcome.js';
 import { buildRunReport } from './run-report.js';
@@ -49,6 +50,8 @@ export interface PipelineDeps {
   onProgress?: ((message: string) => void) | undefined;
   /** Side work still in flight (notifications) that should land in the report; skipped after an interrupt. */
   settle?: (() => Promise<void>) | undefined;
+  /** Kills not yet recovered, shared with other runs of this process; default: one ledger for this run alone. */
+  ledger?: AvailabilityLedger | undefined;
 }
 
 export interface PipelineControl {
@@ -167,9 +170,10 @@ async function chaosWindow(
   phase: <T>(name: Phase, body: () => Promise<T>) => Promise<T>,
   onChaos: (stopped: Promise<void>) => void,
 ): Promise<{ verification: VerifyResult | undefined; externalCases: ExternalCase[] }> {
-  const tracker = createRecoveryTracker(deps, { pollMs: options.pollMs ?? 500 });
+  const ledger = (deps.ledger ?? createAvailabilityLedger()).openRun({ dryRun: options.bite.dryRun });
+  const tracker = createRecoveryTracker({ ...deps, ledger }, { pollMs: options.pollMs ?? 500 });
   deps.onPhase?.('chaos', 'start');
-  const chaos = startChaos(options.cookies, deps, { ...options.bite, chaosDurationMs: options.chaosDurationMs, onKill: (k) => tracker.track(k) }, { signal });
+  const chaos = startChaos(options.cookies, { ...deps, ledger }, { ...options.bite, chaosDurationMs: options.chaosDurationMs, onKill: (k) => tracker.track(k) }, { signal });
   const stopChaos = (): void => onChaos(chaos.stop());
   stop.addEventListener('abort', stopChaos, { once: true });
   onChaos(chaos.done);
@@ -191,6 +195,7 @@ async function chaosWindow(
   }
   if (signal.aborted) tracker.abandon();
   else await phase('recovery', () => tracker.settle(options.recoveryTimeoutMs, signal));
+  ledger.close();
   return { verification: outcome?.result, externalCases: outcome?.externalCases ?? [] };
 }
 

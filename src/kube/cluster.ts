@@ -6,7 +6,7 @@ import type { ResolvedKubeConfig } from './kubeconfig.js';
 import { toNodeInfo, toPod } from './mapping.js';
 import { namespacedPath, podPath } from './paths.js';
 import { createRequester, type ListPage, type RequestSettings } from './request.js';
-import { createRest } from './rest.js';
+import { createRest, type Rest } from './rest.js';
 import { selectorToString } from './selector.js';
 import { workloadKinds, type Cluster, type HelmRelease, type Workload, type WorkloadKind } from './types.js';
 import { workloadApis } from './workloads.js';
@@ -20,8 +20,12 @@ export interface ClusterSettings extends Omit<RequestSettings, 'server'> {
  * The real Cluster: JSON over HTTP(S) to the API server. client-node's generated API is never loaded (it would cost a
  * run about 300 ms and 30 MB); only its types describe the JSON, whose date-time fields arrive as strings.
  */
-export function createKubeCluster(resolved: ResolvedKubeConfig, connection: Connection, settings: ClusterSettings): Cluster {
-  const rest = createRest(connection, { gzip: resolved.cluster?.fields['disable-compression'] !== true });
+export function createKubeCluster(
+  resolved: ResolvedKubeConfig,
+  connection: Connection,
+  settings: ClusterSettings,
+  rest: Rest = createRest(connection, { gzip: resolved.cluster?.fields['disable-compression'] !== true }),
+): Cluster {
   const requester = createRequester({ ...settings, server: resolved.server });
   const { call, listAll } = requester;
   const limit = settings.pageSize;

@@ -3,6 +3,7 @@ import type { Cookie } from '../config/schema.js';
 import type { NodeExecRunner } from '../core/chaos.js';
 import type { Clock } from '../core/clock.js';
 import type { BiteOptions } from '../core/cookies/context.js';
+import { createAvailabilityLedger } from '../core/ledger.js';
 import { startRun } from '../core/pipeline.js';
 import { seededRng, type Rng } from '../core/rng.js';
 import { describeError } from '../errors.js';
@@ -48,6 +49,8 @@ export function createJobRegistry(settings: JobSettings) {
   const jobs: Job[] = [];
   const shutdown = new AbortController();
   const stoppers = new Map<Job, () => Promise<void>>();
+  // One for the whole server: jobs running at once never take a workload below its floor together.
+  const ledger = createAvailabilityLedger();
   let seq = 0;
 
   const prune = (): void => {
@@ -105,6 +108,7 @@ export function createJobRegistry(settings: JobSettings) {
         log,
         verification: undefined,
         nodeExec: settings.nodeExec,
+        ledger,
         onPhase: (phase, state) => {
           if (phase !== 'chaos' || state !== 'end') return;
           job.stoppedAt ??= clock.now();

@@ -66,9 +66,11 @@ export function startControllers(store: Store, index: OwnerIndex, clock: Clock, 
         createPod(owner, podName, nodes.length > 0 ? nodes[(i + pods.length) % nodes.length] : undefined);
       }
     } else if (resource === 'statefulsets') {
+      // A StatefulSet pod comes back under its own name only once the old one is gone (Terminating included).
+      const nodes = store.list('nodes').map((n) => n.metadata.name).sort();
       for (let i = 0; i < (owner.spec?.replicas ?? 1); i++) {
         const podName = `${name}-${i}`;
-        if (!store.get('pods', namespace, podName)) createPod(owner, podName, undefined, { 'statefulset.kubernetes.io/pod-name': podName });
+        if (!store.get('pods', namespace, podName)) createPod(owner, podName, nodes[i % nodes.length], { 'statefulset.kubernetes.io/pod-name': podName });
       }
     } else if (resource === 'daemonsets') {
       const covered = new Set(live.map((p) => p.spec?.nodeName));

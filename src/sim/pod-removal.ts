@@ -1,12 +1,16 @@
 import { matchesSelector } from '../kube/selector.js';
 import { evaluateBudget } from './pdb.js';
+import { notReadyStatus } from './pods.js';
 import type { KubeObject, Store } from './store.js';
 import { HttpError, notFound, successStatus } from './status.js';
 
 /** DELETE and eviction of pods, with preconditions, dry run, grace periods and PodDisruptionBudgets. */
 export interface RemovalContext {
   store: Store;
-  /** > 0: a deleted pod bound to a node shows deletionTimestamp for min(this, its grace period), then disappears. */
+  /**
+   * > 0: a deleted pod bound to a node stays Terminating (deletionTimestamp set, still Running, no longer Ready) for
+   * min(this, its grace period), the time its containers take to stop, then disappears.
+   */
   terminationDelayMs: number;
   /** Whether the server knows policy/v1 (Kubernetes ≥ 1.21). */
   servesPolicyV1: boolean;
@@ -47,6 +51,7 @@ export function deletePod(ctx: RemovalContext, namespace: string, name: string, 
   if (!pod.metadata.deletionTimestamp) {
     pod.metadata.deletionTimestamp = new Date(ctx.store.clock.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     pod.metadata.deletionGracePeriodSeconds = grace;
+    pod.status = notReadyStatus(pod.status);
     ctx.store.update('pods', pod);
     const uid = pod.metadata.uid;
     ctx.later(delay, () => {

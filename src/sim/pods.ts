@@ -69,11 +69,16 @@ export function markPodReady(store: Store, pod: KubeObject): KubeObject {
 
 /** Marks a pod not Ready (e.g. a failing readiness probe); it stays Running. */
 export function markPodNotReady(store: Store, pod: KubeObject): KubeObject {
-  pod.status = {
-    ...pod.status,
-    conditions: (pod.status?.conditions ?? []).map((c: { type: string }) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False' } : c)),
-  };
+  pod.status = notReadyStatus(pod.status);
   return store.update('pods', pod);
+}
+
+/** The same status with the Ready and ContainersReady conditions False: what the kubelet reports of a pod stopping. */
+export function notReadyStatus(status: KubeObject['status']): KubeObject['status'] {
+  return {
+    ...status,
+    conditions: (status?.conditions ?? []).map((c: { type: string }) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False' } : c)),
+  };
 }
 
 export const controllerOf = (object: KubeObject): OwnerReference | undefined => object.metadata.ownerReferences?.find((o) => o.controller);

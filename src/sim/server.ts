@@ -4,11 +4,11 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
-import { discovery, versionFilter } from './discovery.js';
+import { answerRequest } from './answer.js';
+import { versionFilter } from './discovery.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { simKubeconfigYaml } from './kubeconfig.js';
-import { parseResourcePath, verbOf } from './resources.js';
-import { handleResource, type RouteContext } from './routes.js';
+import type { RouteContext } from './routes.js';
 import { sampleCluster } from './sample.js';
 import { Simulation, type SimulationOptions } from './simulation.js';
 import { HttpError, reasonFor, statusBody } from './status.js';
@@ -26,7 +26,7 @@ export interface FakeApiServerOptions extends SimulationOptions {
   token?: string;
   /** Added to every request, in real time. */
   latencyMs?: number;
-  /** > 0: deleted pods on a node stay Terminating this long (capped by their grace period). Default 0: instant. */
+  /** > 0: deleted pods on a node stay Terminating this long (capped by their grace period). Default: the simulation's timing. */
   terminationDelayMs?: number;
   /** Namespace of the kubeconfig context. Default `default`. */
   namespace?: string;
@@ -74,7 +74,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const ctx: RouteContext = {
     store: sim.store,
     access: sim.access,
-    terminationDelayMs: options.terminationDelayMs ?? 0,
+    terminationDelayMs: options.terminationDelayMs ?? sim.timing.terminationDelayMs,
     servesPolicyV1: versionFilter(sim.kubernetesVersion)('policy', 'v1'),
     later: (ms, action) => void sim.clock.sleep(ms, stopper.signal).then(action, () => undefined),
   };
@@ -115,21 +115,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       if (fault?.status) throw new HttpError(fault.status, fault.reason ?? reasonFor(fault.status), fault.message ?? `injected fault: HTTP ${fault.status}`, fault.details);
       const certified = (req.socket as TLSSocket).authorized === true;
       if (options.token !== undefined && !certified && req.headers.authorization !== `Bearer ${options.token}`) throw new HttpError(401, 'Unauthorized', 'Unauthorized');
-      const found = method === 'GET' ? discovery(url.pathname, sim.kubernetesVersion) : undefined;
-      if (found !== undefined) return send(200, found);
-      const target = parseResourcePath(url.pathname, versionFilter(sim.kubernetesVersion));
-      if (!target) throw new HttpError(404, 'NotFound', 'the server could not find the requested resource', {});
-      const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
-      const { info } = target;
-      sim.access.check({ verb: verbOf(method, target, watch), group: info.group, resource: info.resource, subresource: target.subresource, namespace: target.namespace, name: target.name });
-      if (watch && method === 'GET') {
+      const answer = answerRequest(sim, ctx, { method, url, raw, contentType: req.headers['content-type'] });
+      if ('watch' in answer) {
+        const target = answer.watch;
         record(200, 0);
         serveWatch(sim.store, target, url.searchParams, res, (o) => (o.apiVersion === target.apiVersion ? o : { ...o, apiVersion: target.apiVersion }));
         return;
       }
-      const body = raw ? parseJson(raw) : undefined;
-      const result = handleResource(ctx, { method, target, query: url.searchParams, body, contentType: req.headers['content-type'] });
-      send(result.code, result.body);
+      send(answer.code, answer.body);
     } catch (error) {
       if (error instanceof HttpError) send(error.code, error.toStatus());
       else send(500, statusBody(500, 'InternalError', `simulator error: ${error instanceof Error ? error.message : String(error)}`));
@@ -185,12 +178,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, 'BadRequest', `the request body is not JSON: ${(error as Error).message}`);
-  }
 }

@@ -22,9 +22,25 @@ export interface SimulationOptions {
   forbidden?: ForbiddenRule[];
   /** `/version` gitVersion; below v1.21 policy/v1 is not served (evictions need policy/v1beta1). Default v1.29.0. */
   kubernetesVersion?: string;
+  /**
+   * How the control plane and the kubelets lag, as in a real cluster (`realisticTiming`, the default), or `'instant'`:
+   * statuses follow pods at once and deleted pods vanish at once, for unit tests that need it.
+   */
+  timing?: 'instant' | Partial<ControlPlaneTiming>;
+}
+
+export interface ControlPlaneTiming {
+  /** Delay between a pod's change and its workload's status showing it (and again for a Deployment's ReplicaSet). */
+  statusDelayMs: number;
+  /** How long a deleted pod bound to a node stays Terminating before it is gone, at most its grace period. */
+  terminationDelayMs: number;
 }
 
 export const defaultTiming: ControllerTiming = { replaceDelayMs: 1_000, readyDelayMs: 2_000 };
+
+/** A controller-manager's status updates take tens of milliseconds; containers take about a second to stop. */
+export const realisticTiming: ControlPlaneTiming = { statusDelayMs: 30, terminationDelayMs: 1_000 };
+const instantTiming: ControlPlaneTiming = { statusDelayMs: 0, terminationDelayMs: 0 };
 
 const resourceOf: Record<WorkloadKind, string> = { deployment: 'deployments', statefulset: 'statefulsets', daemonset: 'daemonsets' };
 
@@ -33,7 +49,9 @@ export class Simulation {
   readonly clock: Clock;
   readonly access: AccessControl;
   readonly kubernetesVersion: string;
+  readonly timing: ControlPlaneTiming;
   private readonly index: OwnerIndex;
+  private readonly stopper = new AbortController();
   private controllers: { stop(): void } | undefined;
   private readonly untrack: () => void;
   private seeding = false;
@@ -42,7 +60,8 @@ export class Simulation {
     this.clock = options.clock ?? systemClock;
     this.store = new Store(this.clock, seededRng(options.seed ?? 1));
     this.index = new OwnerIndex(this.store);
-    this.untrack = trackWorkloadStatus(this.store, this.index, () => this.seeding);
+    this.timing = options.timing === 'instant' ? instantTiming : { ...realisticTiming, ...options.timing };
+    this.untrack = trackWorkloadStatus(this.store, this.index, () => this.seeding, { delayMs: this.timing.statusDelayMs, later: this.later });
     this.access = new AccessControl(options.user ?? 'system:serviceaccount:cookiemonster:cookiemonster', options.forbidden);
     this.kubernetesVersion = options.kubernetesVersion ?? 'v1.29.0';
     for (const ns of ['default', 'kube-system']) seed.ensureNamespace(this.store, ns);
@@ -63,7 +82,13 @@ export class Simulation {
   dispose(): void {
     this.stopControllers();
     this.untrack();
+    this.stopper.abort(new Error('simulation disposed'));
   }
+
+  /** Runs `action` after `ms` on the simulation clock, unless the simulation is disposed first. */
+  readonly later = (ms: number, action: () => void): void => {
+    this.clock.sleep(ms, this.stopper.signal).then(action, () => undefined);
+  };
 
   addNamespace = (name: string): KubeObject => seed.ensureNamespace(this.store, name);
   addNode = (name: string, options?: { ready?: boolean; internalIp?: string }): KubeObject => seed.addNode(this.store, name, options);

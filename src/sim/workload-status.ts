@@ -36,30 +36,58 @@ export class OwnerIndex {
 
 const workloadResources = new Set(['replicasets', 'deployments', 'statefulsets', 'daemonsets']);
 
-/** `paused()` true: changes are not followed (bulk seeding); call `refreshWorkload` on each workload afterwards. */
-export function trackWorkloadStatus(store: Store, index: OwnerIndex, paused: () => boolean = () => false): () => void {
+/** How status follows pods: at once (`delayMs` 0), or `delayMs` after a change, as the controllers of a real cluster do. */
+export interface StatusTiming {
+  delayMs: number;
+  /** Schedules `action` on the simulation clock. */
+  later(ms: number, action: () => void): void;
+}
+
+/**
+ * `paused()` true: changes are not followed (bulk seeding); call `refreshWorkload` on each workload afterwards.
+ * With a delay, each workload's status is recomputed `delayMs` after the first change since its last update (one
+ * update for a burst of changes), and a Deployment follows its ReplicaSet's new status after another `delayMs`.
+ */
+export function trackWorkloadStatus(store: Store, index: OwnerIndex, paused: () => boolean = () => false, timing: StatusTiming = { delayMs: 0, later: () => {} }): () => void {
+  const due = new Set<string>();
+  const soon: Refresher = (resource, namespace, name) => {
+    if (timing.delayMs <= 0) return refreshNamed(store, index, resource, namespace, name, soon);
+    const key = `${resource}/${namespace}/${name}`;
+    if (due.has(key)) return;
+    due.add(key);
+    timing.later(timing.delayMs, () => {
+      due.delete(key);
+      refreshNamed(store, index, resource, namespace, name, soon);
+    });
+  };
   return store.on((_type, resource, object) => {
     if (paused()) return;
     if (resource === 'pods') {
       const owner = controllerOf(object);
-      if (owner) refreshByOwner(store, index, object.metadata.namespace ?? '', owner.kind, owner.name);
+      const ownerResource = owner ? resourceOfKind[owner.kind] : undefined;
+      if (owner && ownerResource) soon(ownerResource, object.metadata.namespace ?? '', owner.name);
     } else if (workloadResources.has(resource) && store.get(resource, object.metadata.namespace ?? '', object.metadata.name) === object) {
-      refresh(store, index, resource, object);
+      refresh(store, index, resource, object, soon);
     }
   });
 }
 
+type Refresher = (resource: string, namespace: string, name: string) => void;
+
 const resourceOfKind: Record<string, string> = { ReplicaSet: 'replicasets', Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
 
-function refreshByOwner(store: Store, index: OwnerIndex, namespace: string, kind: string, name: string): void {
-  const resource = resourceOfKind[kind];
-  const owner = resource ? store.get(resource, namespace, name) : undefined;
-  if (resource && owner) refresh(store, index, resource, owner);
+function refreshNamed(store: Store, index: OwnerIndex, resource: string, namespace: string, name: string, cascade: Refresher): void {
+  const object = store.get(resource, namespace, name);
+  if (object) refresh(store, index, resource, object, cascade);
 }
 
-export { refresh as refreshWorkload };
+/** Recomputes one workload's status now (seeding); a ReplicaSet's Deployment follows at once too. */
+export function refreshWorkload(store: Store, index: OwnerIndex, resource: string, object: KubeObject): void {
+  const cascade: Refresher = (r, ns, name) => refreshNamed(store, index, r, ns, name, cascade);
+  refresh(store, index, resource, object, cascade);
+}
 
-function refresh(store: Store, index: OwnerIndex, resource: string, object: KubeObject): void {
+function refresh(store: Store, index: OwnerIndex, resource: string, object: KubeObject, cascade: Refresher): void {
   const next = computeStatus(store, index, resource, object);
   if (JSON.stringify(next) !== JSON.stringify(object.status ?? {})) {
     object.status = next;
@@ -67,7 +95,8 @@ function refresh(store: Store, index: OwnerIndex, resource: string, object: Kube
   }
   if (resource === 'replicasets') {
     const owner = controllerOf(object);
-    if (owner) refreshByOwner(store, index, object.metadata.namespace ?? '', owner.kind, owner.name);
+    const ownerResource = owner ? resourceOfKind[owner.kind] : undefined;
+    if (owner && ownerResource) cascade(ownerResource, object.metadata.namespace ?? '', owner.name);
   }
 }
 

@@ -2,6 +2,7 @@ import { fromKillPodFile } from '../../src/config/normalize.js';
 import { killPodFileSchema, type KillPodCookie } from '../../src/config/schema.js';
 import { seededRng } from '../../src/core/rng.js';
 import type { BiteContext, BiteOptions, KillRecord } from '../../src/core/cookies/context.js';
+import { createAvailabilityLedger } from '../../src/core/ledger.js';
 import { createKillLog, entriesOf, type KillLog } from '../../src/log/entries.js';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { createMemoryCluster, type MemoryCluster } from '../helpers/memory-cluster.js';
@@ -39,6 +40,7 @@ export function harness(options: Partial<BiteOptions> = {}, seed = 1): Harness {
     rng: seededRng(seed),
     log,
     options: { ...defaultBiteOptions, ...options },
+    ledger: createAvailabilityLedger().openRun({ dryRun: options.dryRun ?? false }),
     onKill: (kill) => kills.push(kill),
   };
   return { cluster, clock, log, kills, ctx };

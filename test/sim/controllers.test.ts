@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { neverReadyAnnotation, Simulation, startFakeApiServer } from '../../src/sim/index.js';
+import { neverReadyAnnotation, realisticTiming, Simulation, startFakeApiServer } from '../../src/sim/index.js';
 import { createFakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { startTestApiServer } from '../helpers/fake-apiserver.js';
 
@@ -7,8 +7,9 @@ const timing = { replaceDelayMs: 1_000, readyDelayMs: 3_000 };
 let sim: Simulation | undefined;
 afterEach(() => sim?.dispose());
 
+/** These tests are about the controllers' own delays: statuses follow pods at once here (realistic-timing.test.ts has the lag). */
 function simulation(clock: FakeClock, controllers: boolean | typeof timing = timing): Simulation {
-  sim = new Simulation({ clock, controllers });
+  sim = new Simulation({ clock, controllers, timing: 'instant' });
   return sim;
 }
 
@@ -108,6 +109,8 @@ describe('through the real client', () => {
       const cluster = await api.connect();
       const [victim] = await cluster.listPods('ns', { matchLabels: { app: 'web' } });
       await cluster.deletePod(victim!);
+      // The ReplicaSet's status, then the Deployment's, follow the pods a controller's delay later.
+      await clock.advance(2 * realisticTiming.statusDelayMs);
       expect(await cluster.getWorkload({ kind: 'deployment', namespace: 'ns', name: 'web' })).toMatchObject({ current: 1, ready: 1 });
       await clock.advance(timing.replaceDelayMs);
       const after = await cluster.listPods('ns', { matchLabels: { app: 'web' } });
@@ -128,7 +131,11 @@ describe('through the real client', () => {
       api.sim.addStatefulSet({ namespace: 'ns', name: 'db', replicas: 1 });
       const response = await fetch(`${api.url}/api/v1/namespaces/ns/pods/db-0?gracePeriodSeconds=2`, { method: 'DELETE' });
       expect(response.status).toBe(200);
-      expect(api.sim.store.get('pods', 'ns', 'db-0')?.metadata).toMatchObject({ deletionGracePeriodSeconds: 2, deletionTimestamp: '1970-01-01T00:00:02Z' });
+      const terminating = api.sim.store.get('pods', 'ns', 'db-0');
+      expect(terminating?.metadata).toMatchObject({ deletionGracePeriodSeconds: 2, deletionTimestamp: '1970-01-01T00:00:02Z' });
+      expect(terminating?.status.phase).toBe('Running');
+      expect(terminating?.status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False' }));
+      await clock.advance(realisticTiming.statusDelayMs);
       expect(api.sim.workload('statefulset', 'ns', 'db')?.status).toMatchObject({ replicas: 0 });
       await clock.advance(2_000);
       expect(api.sim.store.get('pods', 'ns', 'db-0')).toBeUndefined();

@@ -1,6 +1,7 @@
 import type { Cluster, Pod, PodRef, Workload } from '../../kube/types.js';
 import type { KillLog, KillMode } from '../../log/entries.js';
 import type { Clock } from '../clock.js';
+import type { RunLedger } from '../ledger.js';
 import type { Rng } from '../rng.js';
 
 /** Run-wide choices that cookie files may refine. */
@@ -34,6 +35,8 @@ export interface BiteContext {
   rng: Rng;
   log: KillLog;
   options: BiteOptions;
+  /** Kills not yet recovered and the per-workload turn of floor decisions, shared by every cookie of the run. */
+  ledger: RunLedger;
   signal?: AbortSignal | undefined;
   onKill?: ((kill: KillRecord) => void) | undefined;
 }

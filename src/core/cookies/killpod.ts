@@ -1,6 +1,6 @@
-import type { KillPodCookie } from '../../config/schema.js';
+import type { KillPodCookie, SafetyRules } from '../../config/schema.js';
 import { CookieError, isCookieError } from '../../errors.js';
-import { parseSelectorString } from '../../kube/selector.js';
+import { matchesSelector, parseSelectorString } from '../../kube/selector.js';
 import type { LabelSelector, Pod, Workload } from '../../kube/types.js';
 import type { SkipReason } from '../../log/entries.js';
 import { mapWithConcurrency } from '../concurrency.js';
@@ -12,7 +12,8 @@ import type { BiteContext } from './context.js';
 
 /**
  * One tick of a killpod cookie: find the workload, apply the safety floor, pick distinct running victims, kill them.
- * Every outcome is a kill-log entry; nothing thrown here escapes a tick.
+ * The floor decision and the kills it allows run alone for their workload (ctx.ledger), counting every kill of the run
+ * not yet recovered. Every outcome is a kill-log entry; nothing thrown here escapes a tick.
  */
 export async function biteKillPod(cookie: KillPodCookie, tick: number, ctx: BiteContext): Promise<void> {
   const skip = (reason: SkipReason, message: string, workload?: Workload): void => {
@@ -24,53 +25,77 @@ export async function biteKillPod(cookie: KillPodCookie, tick: number, ctx: Bite
       skip('protected-namespace', 'kube-system is protected, doing nothing (allow it with --allow-kube-system)');
       return;
     }
-    const workload = await findWorkload(cookie, ctx);
-    if (typeof workload === 'string') {
-      skip(cookie.workload ? 'workload-missing' : 'no-workload', workload);
+    const { kind, namespace } = cookie;
+    const decideOn = async (workload: Workload | undefined, name: string): Promise<void> => {
+      if (workload) await decideAndKill(cookie, tick, workload, rules, skip, ctx);
+      else skip('workload-missing', `Can not find ${kind} ${name} in namespace ${namespace}, doing nothing`);
+    };
+    if (cookie.workload) {
+      const ref = { kind, namespace, name: cookie.workload };
+      await ctx.ledger.serialize(ref, async () => decideOn(await ctx.cluster.getWorkload(ref, { signal: ctx.signal }), ref.name), ctx.signal);
       return;
     }
-    const floor = safetyFloor(workload, rules);
-    if (!floor.allowed) {
-      skip(floor.reason, floor.message, workload);
+    const mark = ctx.ledger.mark();
+    const picked = pickOne(await ctx.cluster.listWorkloads(namespace, kind, { signal: ctx.signal }), ctx.rng);
+    if (!picked) {
+      skip('no-workload', `Can not find any ${kind} in namespace ${namespace}, doing nothing`);
       return;
     }
-    if (isEmptySelector(workload.selector)) {
-      // An empty selector lists every pod of the namespace: never pick victims from that.
-      skip('no-candidates', `${describe(workload)} has an empty pod selector, doing nothing`, workload);
-      return;
-    }
-    const selector = withExtraSelector(workload.selector, cookie.podSelector);
-    const pods = await ctx.cluster.listPods(workload.namespace, selector, { signal: ctx.signal });
-    const candidates = selectCandidates(
-      pods,
-      {
-        annotations: cookie.annotations,
-        podNamePattern: cookie.podNamePattern,
-        minPodAgeMs: cookie.minPodAgeMs,
-        self: ctx.options.self,
-      },
-      ctx.clock.now(),
-    );
-    if (candidates.length === 0) {
-      skip('no-candidates', `No running pod of ${describe(workload)} matches, doing nothing`, workload);
-      return;
-    }
-    const wanted = resolveCount(cookie.count, candidates.length, ctx.rng);
-    const victims = pickVictims(candidates, Math.min(wanted, floor.maxVictims), ctx.rng);
-    await mapWithConcurrency(victims, ctx.options.concurrency, (pod) => killOne(cookie, tick, workload, pod, pods, ctx));
+    // A status listed before a kill of the same workload was accepted is out of date: read it again.
+    const fresh = async (): Promise<Workload | undefined> =>
+      ctx.ledger.killedSince(picked, mark) ? ctx.cluster.getWorkload(picked, { signal: ctx.signal }) : picked;
+    await ctx.ledger.serialize(picked, async () => decideOn(await fresh(), picked.name), ctx.signal);
   } catch (error) {
     logError(cookie, tick, error, ctx);
   }
 }
 
-async function findWorkload(cookie: KillPodCookie, ctx: BiteContext): Promise<Workload | string> {
-  const { kind, namespace } = cookie;
-  if (cookie.workload) {
-    const found = await ctx.cluster.getWorkload({ kind, namespace, name: cookie.workload }, { signal: ctx.signal });
-    return found ?? `Can not find ${kind} ${cookie.workload} in namespace ${namespace}, doing nothing`;
+/** Runs in the workload's turn of the ledger: the reported status and one fresh LIST, without kills not yet recovered. */
+async function decideAndKill(
+  cookie: KillPodCookie,
+  tick: number,
+  workload: Workload,
+  rules: SafetyRules,
+  skip: (reason: SkipReason, message: string, workload?: Workload) => void,
+  ctx: BiteContext,
+): Promise<void> {
+  const reported = safetyFloor(workload, rules);
+  if (!reported.allowed) {
+    skip(reported.reason, reported.message, workload);
+    return;
   }
-  const all = await ctx.cluster.listWorkloads(namespace, kind, { signal: ctx.signal });
-  return pickOne(all, ctx.rng) ?? `Can not find any ${kind} in namespace ${namespace}, doing nothing`;
+  if (isEmptySelector(workload.selector)) {
+    // An empty selector lists every pod of the namespace: never pick victims from that.
+    skip('no-candidates', `${describe(workload)} has an empty pod selector, doing nothing`, workload);
+    return;
+  }
+  // Every pod of the workload, not only the cookie's selection: the floor counts them all.
+  const pods = await ctx.cluster.listPods(workload.namespace, workload.selector, { signal: ctx.signal });
+  const view = ctx.ledger.assess(workload, workload.available, pods);
+  const extra = cookie.podSelector ? parseSelectorString(cookie.podSelector) : undefined;
+  const candidates = selectCandidates(
+    pods.filter((pod) => !view.isVictim(pod.uid) && (!extra || matchesSelector(pod.labels, extra))),
+    {
+      annotations: cookie.annotations,
+      podNamePattern: cookie.podNamePattern,
+      minPodAgeMs: cookie.minPodAgeMs,
+      self: ctx.options.self,
+    },
+    ctx.clock.now(),
+  );
+  if (candidates.length === 0) {
+    skip('no-candidates', `No running pod of ${describe(workload)} matches, doing nothing`, workload);
+    return;
+  }
+  const counted = { ...workload, available: view.available };
+  const floor = view.available < workload.available ? safetyFloor(counted, rules) : reported;
+  if (!floor.allowed) {
+    skip(floor.reason, floor.message, workload);
+    return;
+  }
+  const wanted = resolveCount(cookie.count, candidates.length, ctx.rng);
+  const victims = pickVictims(candidates, Math.min(wanted, floor.maxVictims), ctx.rng);
+  await mapWithConcurrency(victims, ctx.options.concurrency, (pod) => killOne(cookie, tick, counted, pod, pods, ctx));
 }
 
 /** The single dry-run choke point sits right after the bite entry, so both modes log the same victims. */
@@ -97,11 +122,17 @@ async function killOne(cookie: KillPodCookie, tick: number, workload: Workload, 
       ctx.log.append({ kind: 'skip', cookie: cookie.name, tick, reason: 'disruption-budget', message: `${pod.name}: ${error.message}`, workload: refOf(workload) });
       return;
     }
+    if (isCookieError(error) && error.code === 'not-found') {
+      ctx.log.append({ kind: 'skip', cookie: cookie.name, tick, reason: 'pod-gone', message: `${pod.name} is already gone, doing nothing`, workload: refOf(workload) });
+      return;
+    }
     logError(cookie, tick, error, ctx);
     return;
   }
+  const knownPodUids = pods.map((p) => p.uid);
+  ctx.ledger.recordKill(workload, podRef, knownPodUids);
   ctx.log.append({ kind: 'bite', dryRun: ctx.options.dryRun, ...entry });
-  if (!ctx.options.dryRun) ctx.onKill?.({ cookie: cookie.name, pod: podRef, workload, knownPodUids: pods.map((p) => p.uid), at: ctx.clock.now() });
+  if (!ctx.options.dryRun) ctx.onKill?.({ cookie: cookie.name, pod: podRef, workload, knownPodUids, at: ctx.clock.now() });
 }
 
 function logError(cookie: KillPodCookie, tick: number, error: unknown, ctx: BiteContext): void {
@@ -114,15 +145,6 @@ function logError(cookie: KillPodCookie, tick: number, error: unknown, ctx: Bite
     message: known.message,
     ...(known.hint !== undefined && { hint: known.hint }),
   });
-}
-
-function withExtraSelector(selector: LabelSelector, extra: string | undefined): LabelSelector {
-  if (!extra) return selector;
-  const more = parseSelectorString(extra);
-  return {
-    matchLabels: { ...selector.matchLabels, ...more.matchLabels },
-    matchExpressions: [...(selector.matchExpressions ?? []), ...(more.matchExpressions ?? [])],
-  };
 }
 
 function isEmptySelector(selector: LabelSelector): boolean {
