@@ -35,21 +35,27 @@ export function createRecoveryTracker(
   const pending: Pending[] = [];
   const stopper = new AbortController();
   const reported = new Set<string>();
+  /** Failed polls in a row, by workload: a failed poll is tried again at the next one, not counted as an error. */
+  const failedPolls = new Map<string, number>();
   let deadline = Number.POSITIVE_INFINITY;
   let loop: Promise<void> | undefined;
 
-  const pollWorkload = async (kills: Pending[]): Promise<void> => {
+  const pollWorkload = async ([key, kills]: [string, Pending[]]): Promise<void> => {
     const first = kills[0] as Pending;
     try {
       const workload = await deps.cluster.getWorkload(first.workload, { signal: stopper.signal });
       const needPods = kills.some((k) => k.replacementMs === undefined || !k.victimGone);
       const pods = workload && needPods ? await deps.cluster.listPods(workload.namespace, workload.selector, { signal: stopper.signal }) : [];
+      failedPolls.delete(key);
       for (const kill of kills) update(kill, workload, needPods ? pods : undefined);
     } catch (error) {
       if (stopper.signal.aborted) return;
-      const message = `recovery check of ${first.workload.kind}/${first.workload.name}: ${describeError(error)}`;
-      if (!reported.has(message)) deps.log.append({ kind: 'error', cookie: first.cookie, code: 'server-error', message });
-      reported.add(message);
+      const attempt = (failedPolls.get(key) ?? 0) + 1;
+      failedPolls.set(key, attempt);
+      const operation = `recovery check of ${first.workload.kind}/${first.workload.name}`;
+      const message = describeError(error);
+      if (!reported.has(`${operation}: ${message}`)) deps.log.append({ kind: 'retry', operation, attempt, message });
+      reported.add(`${operation}: ${message}`);
     }
   };
 
@@ -86,7 +92,7 @@ export function createRecoveryTracker(
 
   const runLoop = async (): Promise<void> => {
     while (pending.length > 0 && !stopper.signal.aborted) {
-      await Promise.all([...groupByWorkload(pending).values()].map(pollWorkload));
+      await Promise.all([...groupByWorkload(pending)].map(pollWorkload));
       const now = deps.clock.now();
       if (pending.length === 0) return;
       if (now >= deadline) return giveUp();

@@ -133,7 +133,7 @@ const unreachable: Record<string, string> = {
   EAI_AGAIN: 'temporary DNS failure',
   ENOTFOUND: 'host not found',
 };
-/** Worth another try: the server may be back in a moment. Host not found and TLS errors are not. */
+/** Worth another try: the server may be back in a moment. Host not found and TLS errors are not. A timeout is, for reads. */
 const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 interface Errorish {
@@ -163,7 +163,7 @@ export function toCookieError(error: unknown, op: Operation, abort?: AbortState)
     return new CookieError('timeout', `timeout: the API server at ${op.server} did not answer ${opText} within ${abort.timeoutMs} ms`, {
       hint: 'the control plane may be overloaded or the network slow (`kubectl get --raw /readyz`)',
       cause: error,
-      details: { operation: opText, server: op.server, timeoutMs: abort.timeoutMs, retryable: false },
+      details: { operation: opText, server: op.server, timeoutMs: abort.timeoutMs, retryable: readsOnly(op) },
     });
   }
   // An HTTP error answer (rest.ts ApiStatusError): only the parsed Status is kept (no `cause`).
@@ -200,6 +200,11 @@ export function toCookieError(error: unknown, op: Operation, abort?: AbortState)
     });
   }
   return new CookieError('internal', `unexpected error during ${opText} against ${op.server}: ${message}`, { cause: error, details: { operation: opText, retryable: false } });
+}
+
+/** GET and LIST may be sent again after a timeout; a DELETE or eviction may already have happened, so it is not. */
+function readsOnly(op: Operation): boolean {
+  return op.verb === 'get' || op.verb === 'list';
 }
 
 /** Should the retry policy try this again? 429 (not a PDB refusal), 5xx and transient network errors. */

@@ -43,18 +43,30 @@ describe('recovery tracking by polling', () => {
     await tracker.settle(0);
   });
 
-  it('a failed poll is logged once and polling goes on', async () => {
+  it('a failed poll is retried at the next poll: a retry entry, no error, and the kill still recovers', async () => {
     const { clock, cluster, log, tracker, listsSoFar, owner } = await afterKill();
     cluster.failNext('listPods', new CookieError('server-error', 'server error: HTTP 503'), 2);
     await clock.advance(500);
     await clock.advance(500);
-    expect(entriesOf(log.entries(), 'error')).toEqual([expect.objectContaining({ message: 'recovery check of deployment/web: server error: HTTP 503' })]);
+    expect(entriesOf(log.entries(), 'retry')).toEqual([expect.objectContaining({ operation: 'recovery check of deployment/web', attempt: 1, message: 'server error: HTTP 503' })]);
     cluster.addPod({ namespace: 'ns', name: 'web-new', uid: 'uid-new', labels: { app: 'web' }, owner });
     cluster.workload({ kind: 'deployment', namespace: 'ns', name: 'web' })!.available = 3;
     await clock.advance(500);
     expect(listsSoFar()).toBe(4);
     expect(entriesOf(log.entries(), 'recovery')).toMatchObject([{ recovered: true, replacementMs: 1_500, recoveredMs: 1_500 }]);
     await tracker.settle(0);
+    expect(entriesOf(log.entries(), 'error')).toEqual([]);
+  });
+
+  it('polls that fail until the timeout leave the kill unrecovered, and that is the only failure', async () => {
+    const { clock, cluster, log, tracker } = await afterKill();
+    cluster.failNext('getWorkload', new CookieError('timeout', 'timeout: no answer'), Number.POSITIVE_INFINITY);
+    const settling = tracker.settle(2_000);
+    for (let i = 0; i < 5; i++) await clock.advance(500);
+    await settling;
+    expect(entriesOf(log.entries(), 'recovery')).toMatchObject([{ recovered: false }]);
+    expect(entriesOf(log.entries(), 'error')).toEqual([]);
+    expect(entriesOf(log.entries(), 'retry')).toHaveLength(1);
   });
 
   it('gives up at the deadline and logs the kill as unrecovered', async () => {

@@ -86,8 +86,8 @@ describe('every spelling of a state-changing route needs the token', () => {
     expect(await raw('GET', '/%73tart//killpod/a/', auth)).toMatchObject({ status: 200, text: 'start initiated\n' });
     expect(h.server.jobs.runningNamed('a', 'killpod')).toBeDefined();
     expect(await raw('GET', '//%73top/killpod/%61', auth)).toMatchObject({ status: 200, text: 'stop initiated\n' });
-    await h.server.jobs.find('a')?.finished;
     expect(h.server.jobs.runningNamed('a', 'killpod')).toBeUndefined();
+    expect(h.server.jobs.find('a')?.endReason).toBe('stopped');
   });
 
   it('reads need no token, whatever their spelling', async () => {
