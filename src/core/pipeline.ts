@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Cookie } from '../config/schema.js';
 import { describeError, isCookieError } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
@@ -13,7 +12,7 @@ import { checkDeployments, type CheckTarget } from './deploy-check.js';
 import { decideOutcome } from './outcome.js';
 import { buildRunReport } from './run-report.js';
 import { createRecoveryTracker } from './recovery.js';
-import type { Rng } from './rng.js';
+import { newRunId, type Rng } from './rng.js';
 
 export type Phase = 'deploy-check' | 'preflight' | 'chaos' | 'verification' | 'recovery';
 
@@ -101,7 +100,7 @@ async function lifecycle(
   const { clock, log } = deps;
   const signal = control.signal ?? new AbortController().signal;
   const startedAt = clock.now();
-  const runId = control.runId ?? `${new Date(startedAt).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const runId = control.runId ?? newRunId(startedAt);
   log.append({ kind: 'run-start', runId, dryRun: options.bite.dryRun, seed: options.seed, server: deps.cluster.server });
   let deployCheck: DeployCheckResult[] = [];
   let fatal: string | undefined;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** Randomness, injected: a function returning a float in [0, 1). */
 export type Rng = () => number;
 
@@ -16,6 +18,11 @@ export function seededRng(seed: number): Rng {
 /** A seed for runs without `--seed`; it is logged so any run can be replayed. */
 export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
+}
+
+/** A run's id when none is given: its start time and 8 random hex digits, e.g. `20261204T144803-1974fa1a`. */
+export function newRunId(startedAt: number): string {
+  return `${new Date(startedAt).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
 }
 
 /** An integer in [0, n). */

@@ -1,6 +1,4 @@
-import { isCookieError } from '../errors.js';
-import { matchesSelector, parseSelectorString } from '../kube/selector.js';
-import type { LabelSelector } from '../kube/types.js';
+import { parseLabelSelectorQuery, type LabelTest } from './selector.js';
 import type { KubeObject } from './store.js';
 import { HttpError } from './status.js';
 
@@ -15,14 +13,8 @@ const fieldReaders: Record<string, (o: KubeObject) => string | undefined> = {
   'spec.nodeName': (o) => o.spec?.nodeName ?? '',
 };
 
-export function parseLabelSelector(text: string | null): LabelSelector | undefined {
-  if (!text) return undefined;
-  try {
-    return parseSelectorString(text);
-  } catch (error) {
-    const message = isCookieError(error) ? error.message : String(error);
-    throw new HttpError(400, 'BadRequest', `unable to parse requirement: ${message}`);
-  }
+export function parseLabelSelector(text: string | null): LabelTest | undefined {
+  return text ? parseLabelSelectorQuery(text) : undefined;
 }
 
 export function parseFieldSelector(text: string | null): FieldTest[] {
@@ -38,8 +30,8 @@ export function parseFieldSelector(text: string | null): FieldTest[] {
   });
 }
 
-export function matchesQuery(object: KubeObject, labels: LabelSelector | undefined, fields: FieldTest[]): boolean {
-  if (labels && !matchesSelector(object.metadata.labels ?? {}, labels)) return false;
+export function matchesQuery(object: KubeObject, labels: LabelTest | undefined, fields: FieldTest[]): boolean {
+  if (labels && !labels(object.metadata.labels ?? {})) return false;
   return fields.every((test) => test(object));
 }
 

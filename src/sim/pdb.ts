@@ -1,4 +1,4 @@
-import { matchesSelector } from '../kube/selector.js';
+import { selectorMatches } from './selector.js';
 import type { KubeObject, Store } from './store.js';
 
 /** What the disruption controller would compute for a PodDisruptionBudget, from the pods and their controllers. */
@@ -15,7 +15,7 @@ export const isPodReady = (pod: KubeObject): boolean =>
 export function podsOfBudget(store: Store, pdb: KubeObject): KubeObject[] {
   const selector = pdb.spec?.selector ?? {};
   const namespace = pdb.metadata.namespace ?? '';
-  return store.list('pods', namespace).filter((p) => !p.metadata.deletionTimestamp && matchesSelector(p.metadata.labels ?? {}, selector));
+  return store.list('pods', namespace).filter((p) => !p.metadata.deletionTimestamp && selectorMatches(p.metadata.labels ?? {}, selector));
 }
 
 /** Replicas a pod's controller wants: Deployment (through its ReplicaSet), StatefulSet or DaemonSet. */

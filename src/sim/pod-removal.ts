@@ -1,4 +1,4 @@
-import { matchesSelector } from '../kube/selector.js';
+import { selectorMatches } from './selector.js';
 import { evaluateBudget } from './pdb.js';
 import { notReadyStatus } from './pods.js';
 import type { KubeObject, Store } from './store.js';
@@ -85,7 +85,7 @@ export function evictPod(ctx: RemovalContext, namespace: string, name: string, q
   const phase = pod.status?.phase;
   const ignoresBudget = pod.metadata.deletionTimestamp !== undefined || phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending';
   if (!ignoresBudget) {
-    const budgets = ctx.store.list('poddisruptionbudgets', namespace).filter((b) => matchesSelector(pod.metadata.labels ?? {}, b.spec?.selector ?? {}));
+    const budgets = ctx.store.list('poddisruptionbudgets', namespace).filter((b) => selectorMatches(pod.metadata.labels ?? {}, b.spec?.selector ?? {}));
     if (budgets.length > 1) {
       throw new HttpError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
     }

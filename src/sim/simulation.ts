@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { seededRng } from '../core/rng.js';
-import { matchesSelector } from '../kube/selector.js';
+import { selectorMatches } from './selector.js';
 import type { LabelSelector, WorkloadKind } from '../kube/types.js';
 import { AccessControl, type ForbiddenRule } from './access.js';
 import { startControllers, type ControllerTiming } from './controllers.js';
@@ -118,7 +118,7 @@ export class Simulation {
   pods(namespace?: string, selector?: LabelSelector): KubeObject[] {
     return this.store
       .list('pods', namespace)
-      .filter((p) => !selector || matchesSelector(p.metadata.labels ?? {}, selector))
+      .filter((p) => !selector || selectorMatches(p.metadata.labels ?? {}, selector))
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   }
 

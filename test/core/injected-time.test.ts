@@ -7,12 +7,13 @@ const core = resolve(import.meta.dirname, '../../src/core');
 const realNow = /Date\.now\(\)/;
 const realTimers = /\bset(?:Timeout|Interval|Immediate)\(/;
 const realRandom = /Math\.random\(\)/;
-const forbidden = [realNow, realTimers, realRandom, /new Date\(\s*\)/, /performance\.now\(\)/, /from 'node:timers/];
+const realUuid = /randomUUID|randomBytes|getRandomValues/;
+const forbidden = [realNow, realTimers, realRandom, realUuid, /new Date\(\s*\)/, /performance\.now\(\)/, /from 'node:timers/];
 
 /** The only places in src/core/ allowed to touch real time and real randomness. */
 const allowed: Record<string, RegExp[]> = {
   'clock.ts': [realNow, realTimers],
-  'rng.ts': [realRandom],
+  'rng.ts': [realRandom, realUuid],
 };
 
 function sources(dir: string): string[] {
@@ -22,7 +23,7 @@ function sources(dir: string): string[] {
 }
 
 describe('src/core/ takes time and randomness from the injected Clock and Rng', () => {
-  it('no file but clock.ts and rng.ts reads the real clock, sets timers or draws Math.random', () => {
+  it('no file but clock.ts and rng.ts reads the real clock, sets timers, draws Math.random or makes random ids', () => {
     const offences = sources(core).flatMap((file) => {
       const name = relative(core, file);
       const text = readFileSync(file, 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
