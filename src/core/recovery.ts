@@ -11,6 +11,11 @@ interface Pending extends KillRecord {
   replacementMs: number | undefined;
   /** The victim was seen gone; a deleted uid never comes back, so this is never undone. */
   victimGone: boolean;
+  /**
+   * The kill was seen to matter: the status below the pre-kill availability, or a Ready replacement listed. Until
+   * then a status at the pre-kill level may be one the controllers wrote before they noticed the kill.
+   */
+  dipSeen: boolean;
 }
 
 export interface RecoveryTracker {
@@ -25,8 +30,9 @@ export interface RecoveryTracker {
 /**
  * Measures, by polling every `pollMs`, how long each kill takes until a replacement pod exists and until the workload
  * is back to its pre-kill availability. Each poll GETs the workload of pending kills; it LISTs the workload's pods
- * only while a replacement or the victim's disappearance is still unseen (usually the first second: the wait for
- * readiness is then GETs alone, which matters on workloads of thousands of pods).
+ * only while a replacement, the victim's disappearance or the kill's mark on the status is still unseen (usually the
+ * first second: the wait for readiness is then GETs alone, which matters on workloads of thousands of pods). A status
+ * read before the controllers noticed the kill still shows the pre-kill availability: it never counts as recovery.
  */
 export function createRecoveryTracker(
   deps: { cluster: Cluster; clock: Clock; log: KillLog; ledger?: Pick<RunLedger, 'tracking' | 'settled'> | undefined },
@@ -44,7 +50,7 @@ export function createRecoveryTracker(
     const first = kills[0] as Pending;
     try {
       const workload = await deps.cluster.getWorkload(first.workload, { signal: stopper.signal });
-      const needPods = kills.some((k) => k.replacementMs === undefined || !k.victimGone);
+      const needPods = kills.some((k) => k.replacementMs === undefined || !k.victimGone || !k.dipSeen);
       const pods = workload && needPods ? await deps.cluster.listPods(workload.namespace, workload.selector, { signal: stopper.signal }) : [];
       failedPolls.delete(key);
       for (const kill of kills) update(kill, workload, needPods ? pods : undefined);
@@ -64,10 +70,13 @@ export function createRecoveryTracker(
     const now = deps.clock.now();
     if (pods) {
       kill.victimGone ||= !pods.some((p) => p.uid === kill.pod.uid && !p.deleting);
-      const replaced = pods.some((p) => !p.deleting && !kill.known.has(p.uid));
-      if (kill.replacementMs === undefined && replaced) kill.replacementMs = now - kill.at;
+      const replacements = pods.filter((p) => !p.deleting && !kill.known.has(p.uid));
+      if (kill.replacementMs === undefined && replacements.length > 0) kill.replacementMs = now - kill.at;
+      kill.dipSeen ||= replacements.some((p) => p.ready);
     }
-    if (workload && kill.victimGone && workload.available >= kill.workload.available) finish(kill, now - kill.at, true);
+    if (!workload) return;
+    kill.dipSeen ||= workload.available < kill.workload.available;
+    if (kill.victimGone && kill.dipSeen && workload.available >= kill.workload.available) finish(kill, now - kill.at, true);
   };
 
   const finish = (kill: Pending, recoveredMs: number | undefined, recovered: boolean): void => {
@@ -103,7 +112,7 @@ export function createRecoveryTracker(
   return {
     track(kill) {
       deps.ledger?.tracking(kill.pod);
-      pending.push({ ...kill, known: new Set(kill.knownPodUids), replacementMs: undefined, victimGone: false });
+      pending.push({ ...kill, known: new Set(kill.knownPodUids), replacementMs: undefined, victimGone: false, dipSeen: false });
       loop ??= runLoop().finally(() => {
         loop = undefined;
       });
