@@ -13,7 +13,7 @@ const verdicts: Record<RunOutcome, string> = {
   'verify-failed': '❌ Verification failed',
   'deploy-failed': '❌ Deploy check failed',
   'chaos-failed': '❌ Chaos failed',
-  'config-error': '❌ Configuration error',
+  'cluster-failed': '❌ Cluster access failed',
   interrupted: '⚠️ Interrupted',
 };
 

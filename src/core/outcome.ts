@@ -16,7 +16,8 @@ export interface OutcomeInput {
 
 /**
  * Every reason the run did not pass, and the verdict. When several apply, the first of these wins:
- * interrupted (130/143) › deploy check or cluster (3) › verification (1) › chaos (4) › passed (0).
+ * interrupted (130/143) › deploy check or cluster (3) › verification (1) › chaos (4) › passed (0). A cluster error
+ * before chaos (unreachable, the RBAC preflight) with every deploy-check target ready is `cluster-failed`.
  */
 export function decideOutcome(input: OutcomeInput): { outcome: RunOutcome; exitCode: number; problems: string[] } {
   const deployProblems = input.deployCheck.filter((r) => !r.ready).map((r) => `not ready: ${r.name}: ${r.message}`);
@@ -28,7 +29,10 @@ export function decideOutcome(input: OutcomeInput): { outcome: RunOutcome; exitC
     const exitCode = input.interrupted === 'SIGINT' ? ExitCode.interruptedInt : ExitCode.interruptedTerm;
     return { outcome: 'interrupted', exitCode, problems: [`interrupted by ${input.interrupted}`, ...problems] };
   }
-  if (deployProblems.length > 0) return { outcome: 'deploy-failed', exitCode: ExitCode.cluster, problems };
+  if (deployProblems.length > 0) {
+    const notReady = input.deployCheck.some((r) => !r.ready);
+    return { outcome: notReady ? 'deploy-failed' : 'cluster-failed', exitCode: ExitCode.cluster, problems };
+  }
   if (verifyProblems.length > 0) return { outcome: 'verify-failed', exitCode: ExitCode.verifyFailed, problems };
   if (chaosProblems.length > 0) return { outcome: 'chaos-failed', exitCode: ExitCode.chaosFailed, problems };
   return { outcome: 'passed', exitCode: ExitCode.passed, problems };

@@ -64,7 +64,7 @@ export function runSuite(report: RunReport): SuiteSpec | undefined {
   for (const entry of entriesOf(report.entries, 'error')) {
     if (entry.cookie === undefined || !cookies.has(entry.cookie)) cases.push(errorCase(entry, runSuiteName));
   }
-  const stoppedEarly = report.outcome === 'config-error' || (report.outcome === 'deploy-failed' && report.deployCheck.every((c) => c.ready));
+  const stoppedEarly = report.outcome === 'cluster-failed';
   if (stoppedEarly) {
     cases.push({
       className: runSuiteName,

@@ -42,7 +42,7 @@ export interface DeployCheckResult {
   durationMs: number;
 }
 
-export type RunOutcome = 'passed' | 'verify-failed' | 'deploy-failed' | 'chaos-failed' | 'config-error' | 'interrupted';
+export type RunOutcome = 'passed' | 'verify-failed' | 'deploy-failed' | 'cluster-failed' | 'chaos-failed' | 'interrupted';
 
 export interface CookieSummary {
   name: string;

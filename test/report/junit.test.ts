@@ -184,7 +184,7 @@ describe('toJUnitXml', () => {
   it('says why a run stopped before chaos when no deploy-check case explains it', async () => {
     const report: RunReport = {
       ...passingReport(),
-      outcome: 'deploy-failed',
+      outcome: 'cluster-failed',
       exitCode: 3,
       deployCheck: [],
       cookies: [],

@@ -98,7 +98,10 @@ async function decideAndKill(
   await mapWithConcurrency(victims, ctx.options.concurrency, (pod) => killOne(cookie, tick, counted, pod, pods, ctx));
 }
 
-/** The single dry-run choke point sits right after the bite entry, so both modes log the same victims. */
+/**
+ * Dry run sends the same DELETE or eviction with `dryRun=All`: the API server checks it (RBAC, PodDisruptionBudgets) and
+ * deletes nothing. The bite entry follows the accepted request in both modes, so both log the same victims.
+ */
 async function killOne(cookie: KillPodCookie, tick: number, workload: Workload, pod: Pod, pods: readonly Pod[], ctx: BiteContext): Promise<void> {
   const mode = cookie.mode ?? ctx.options.mode;
   const gracePeriodSeconds = cookie.gracePeriodSeconds ?? ctx.options.gracePeriodSeconds;
