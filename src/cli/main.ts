@@ -1,10 +1,12 @@
 import yargs, { type Argv } from 'yargs';
 import { CookieError, describeError, isCookieError } from '../errors.js';
 import { exitCodeForError, ExitCode } from '../exit-codes.js';
+import { printable } from '../printable.js';
 import { version } from '../version.js';
 import type { Command, Flags } from './command.js';
 import { commands } from './commands/index.js';
 import type { CliIo } from './io.js';
+import { joinNegativeValues } from './negative-values.js';
 
 const epilogue = `Exit codes: 0 passed · 1 verification failed · 2 usage or config error · 3 deploy check failed or cluster unreachable · 4 chaos failed (recovery SLO breached, unrecovered workload, cookie error) · 130/143 interrupted (SIGINT/SIGTERM).
 Docs: README.md in the package.`;
@@ -53,7 +55,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const parser = buildParser(io, (command, flags) => {
       selected = { command, flags };
     });
-    await parser.parseAsync(argv, {}, (_error, _argv, output) => {
+    await parser.parseAsync(joinNegativeValues(argv), {}, (_error, _argv, output) => {
       printed = output;
     });
     if (printed) io.stdout(printed.endsWith('\n') ? printed : `${printed}\n`);
@@ -78,7 +80,7 @@ export async function parseCommandLine(argv: string[]): Promise<{ command: strin
   let selected: { command: Command; flags: Flags } | undefined;
   await buildParser(io, (command, flags) => {
     selected = { command, flags };
-  }).parseAsync(argv, {}, () => {});
+  }).parseAsync(joinNegativeValues(argv), {}, () => {});
   if (!selected) throw new CookieError('usage', `not a command invocation: ${argv.join(' ')}`);
   const name = Array.isArray(selected.command.command) ? selected.command.command[0] : selected.command.command;
   return { command: (name ?? '').split(' ')[0] ?? '', flags: selected.flags };
@@ -88,10 +90,10 @@ export async function parseCommandLine(argv: string[]): Promise<{ command: strin
 export function reportError(error: unknown, io: CliIo): number {
   if (isCookieError(error)) {
     const problems = (error.details['problems'] as string[] | undefined) ?? [error.message];
-    for (const line of problems) io.stderr(`cookiemonster: ${line}\n`);
-    if (error.hint) io.stderr(`hint: ${error.hint}\n`);
+    for (const line of problems) io.stderr(`cookiemonster: ${printable(line)}\n`);
+    if (error.hint) io.stderr(`hint: ${printable(error.hint)}\n`);
     return exitCodeForError(error.code);
   }
-  io.stderr(`cookiemonster: internal error: ${describeError(error)}\n`);
+  io.stderr(`cookiemonster: internal error: ${printable(describeError(error))}\n`);
   return ExitCode.chaosFailed;
 }

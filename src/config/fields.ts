@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { printable } from '../printable.js';
 import { parseDuration } from './duration.js';
 
 /** How a value we did not expect is shown in an error: `got 0`, `got "abc"`, `got nothing`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return printable(JSON.stringify(value));
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { CookieError } from '../errors.js';
+import { printable } from '../printable.js';
 
 /** `namespace[0].resource[1].kind` */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${printable(String(key))}`))
     .join('');
 }
 

@@ -4,6 +4,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configYamlSchema, killPodFileSchema, nodeExecFileSchema, type Cookie } from './schema.js';
 import { fromConfigYaml, fromKillPodFile, fromNodeExecFile } from './normalize.js';
+import { printable } from '../printable.js';
 import { formatIssues } from './issues.js';
 
 export const cookieGroups = ['killpod', 'nodeexec'] as const;
@@ -126,11 +127,12 @@ function lowerCaseKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), lowerCaseKeys(v)]));
 }
 
+/** A parser's message quotes the file (`Unexpected token …, "…" is not valid JSON`): escaped, one line. */
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  return printable((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '');
 }
 
 function shown(file: string, cwd: string): string {
   const rel = relative(cwd, file);
-  return rel.startsWith('..') || rel === '' ? file : rel;
+  return printable(rel.startsWith('..') || rel === '' ? file : rel);
 }

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { BiteOptions } from '../core/cookies/context.js';
 import { randomSeed, seededRng, type Rng } from '../core/rng.js';
 import { CookieError, describeError, isCookieError, type ErrorCode } from '../errors.js';
+import { printable } from '../printable.js';
 import type { Cluster } from '../kube/types.js';
 import type { LogEntry } from '../log/entries.js';
 import { formatEntry, legacyTimestamp, type LogFormat } from '../log/format.js';
@@ -101,8 +102,8 @@ export function createServer(deps: ServerDeps): CookieServer {
       }
       await route.handle({ req, res, url: requestUrl, segments, jobs, cookies, clock, server: deps.cluster.server, ceiling: bite, say });
     } catch (error) {
-      const failure = toHttpError(error);
-      if (failure.status >= 500) say(`${req.method} ${path}: ${failure.message}`);
+      const failure = escaped(toHttpError(error), json);
+      if (failure.status >= 500) say(`${req.method} ${path}: ${printable(failure.message)}`);
       const headers: Record<string, string> = failure.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
       if (res.headersSent) res.destroy();
       else if (json) sendJsonError(res, failure, headers);
@@ -157,6 +158,12 @@ function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (isCookieError(error)) return new HttpError(statusOf[error.code] ?? 500, error.code, error.message, error.hint);
   return new HttpError(500, 'internal', `internal error: ${describeError(error)}`);
+}
+
+/** The error with every control character it quotes escaped; plain-text answers keep the original's line breaks. */
+function escaped(error: HttpError, json: boolean): HttpError {
+  const message = json ? printable(error.message) : error.message.split('\n').map(printable).join('\n');
+  return new HttpError(error.status, error.code, message, error.hint === undefined ? undefined : printable(error.hint));
 }
 
 function renderEntry(job: Job, entry: LogEntry, format: LogFormat): string | undefined {

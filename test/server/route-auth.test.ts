@@ -96,3 +96,21 @@ describe('every spelling of a state-changing route needs the token', () => {
     expect((await raw('GET', '//healthz/')).status).toBe(200);
   });
 });
+
+describe('errors that quote the request escape control characters', () => {
+  const controlCharacter = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+  it.each([
+    ['GET', '/show/killpod/%1b%5b2J%c2%9b31m', undefined, 404, 'cookie killpod/\\u001b[2J\\u009b31m not found'],
+    ['GET', '/api/v2/jobs/%1b%5d0;x%07', undefined, 404, 'no job with id or name "\\u001b]0;x\\u0007"'],
+    ['POST', '/api/v2/jobs', '{"cookie": "pods/\\u009b2J\\u001b[1m"}', 400, 'got "pods/\\u009b2J\\u001b[1m"'],
+    ['POST', '/api/v2/jobs', '{"cookie": \u001b[2J}', 400, "request body: invalid JSON: Unexpected token '\\u001b'"],
+  ])('%s %s: the quoted input escaped', async (method, path, body, status, quoted) => {
+    const reply = await raw(method, path, auth, body);
+    expect(reply.status).toBe(status);
+    expect(reply.text).not.toMatch(controlCharacter);
+    const message = path.startsWith('/api/v2') ? (JSON.parse(reply.text) as { message: string }).message : reply.text;
+    expect(message).toContain(quoted);
+  });
+});
