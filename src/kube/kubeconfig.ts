@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CookieError } from '../errors.js';
+import { printable } from '../printable.js';
 
 /**
  * Finds and checks the kubeconfig the way kubectl does, without loading @kubernetes/client-node (config errors must
@@ -141,14 +142,14 @@ function fromDocuments(origin: ResolvedKubeConfig['origin'], documents: KubeConf
   for (const doc of documents) mergeDocument(merged, doc);
   const where = documents.map((d) => d.path ?? 'the inline kubeconfig').join(', ');
   const available = [...merged.contexts.keys()];
-  const listed = available.length > 0 ? `available: ${available.join(', ')}` : 'it defines no contexts';
+  const listed = available.length > 0 ? `available: ${available.map(printable).join(', ')}` : 'it defines no contexts';
   const name = wanted ?? merged.current;
   if (!name) {
     throw new CookieError('kubeconfig-missing', `kubeconfig ${where}: no current-context is set and no --context given (${listed})`, { hint: 'pass --context NAME' });
   }
   const context = merged.contexts.get(name);
   if (!context) {
-    throw new CookieError('kubeconfig-missing', `kubeconfig ${where}: context "${name}" not found (${listed})`, {
+    throw new CookieError('kubeconfig-missing', `kubeconfig ${where}: context "${printable(name)}" not found (${listed})`, {
       hint: wanted ? 'pick one of the available contexts with --context' : 'fix current-context, or pass --context NAME',
       details: { context: name, available },
     });
@@ -158,12 +159,12 @@ function fromDocuments(origin: ResolvedKubeConfig['origin'], documents: KubeConf
   const server = typeof cluster?.fields['server'] === 'string' ? cluster.fields['server'] : undefined;
   if (!cluster || !server) {
     const found = cluster ? 'it has no server' : 'no such cluster';
-    throw new CookieError('config-invalid', `kubeconfig ${where}: context "${name}" uses cluster "${clusterName}": expected a cluster entry with a server, found ${found}`);
+    throw new CookieError('config-invalid', `kubeconfig ${where}: context "${printable(name)}" uses cluster "${printable(clusterName)}": expected a cluster entry with a server, found ${found}`);
   }
   const userName = typeof context['user'] === 'string' ? context['user'] : '';
   const user = userName ? merged.users.get(userName) : undefined;
   if (userName && !user) {
-    throw new CookieError('config-invalid', `kubeconfig ${where}: context "${name}" uses user "${userName}", which no users entry defines`);
+    throw new CookieError('config-invalid', `kubeconfig ${where}: context "${printable(name)}" uses user "${printable(userName)}", which no users entry defines`);
   }
   const namespace = typeof context['namespace'] === 'string' && context['namespace'] ? context['namespace'] : 'default';
   return { origin, documents, inCluster: undefined, cluster, user, context: name, server, namespace };
@@ -175,7 +176,7 @@ function mergeDocument(merged: Merged, doc: KubeConfigDocument): void {
   try {
     value = parseYaml(doc.text);
   } catch (error) {
-    throw new CookieError('config-invalid', `kubeconfig ${label}: invalid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new CookieError('config-invalid', `kubeconfig ${label}: invalid YAML: ${printable((error as Error).message.split('\n')[0] ?? '')}`, { cause: error });
   }
   if (value === null || value === undefined) return;
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -197,7 +198,7 @@ function entries(obj: Record<string, unknown>, list: string, field: string, labe
   return raw.map((item: unknown, i) => {
     const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
     if (typeof entry['name'] !== 'string' || !entry['name']) {
-      throw new CookieError('config-invalid', `kubeconfig ${label}: expected ${list}[${i}].name to be a string, got ${JSON.stringify(entry['name'])}`);
+      throw new CookieError('config-invalid', `kubeconfig ${label}: expected ${list}[${i}].name to be a string, got ${printable(JSON.stringify(entry['name']) ?? 'nothing')}`);
     }
     const inner = entry[field];
     return { name: entry['name'], value: (typeof inner === 'object' && inner !== null ? inner : {}) as Record<string, unknown> };

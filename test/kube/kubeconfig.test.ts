@@ -82,6 +82,19 @@ describe('loadKubeConfig: where the kubeconfig comes from', () => {
     expect(error.message).toContain('a.yaml');
   });
 
+  it('context and cluster names quoted in an error have their control characters escaped', () => {
+    const name = 'al\u001b[2Jpha';
+    const file = write('hostile.yaml', JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': name,
+      clusters: [{ name, cluster: { server: 'http://x:1' } }],
+      users: [{ name, user: { token: 't' } }],
+      contexts: [{ name, context: { cluster: name, user: name } }, { name: 'beta', context: { cluster: name, user: name } }],
+    }));
+    const error = caught(() => loadKubeConfig({ kubeconfig: file, context: 'gam\u009bma', env: {} }));
+    expect(error.message).toContain('context "gam\\u009bma" not found (available: al\\u001b[2Jpha, beta)');
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
   it('an unknown --context lists the available ones', () => {
     const file = write('two.yaml', twoContexts('http://x:1', 't', 'alpha', 'beta'));
     const error = caught(() => loadKubeConfig({ kubeconfig: file, context: 'gamma', env: {} }));
