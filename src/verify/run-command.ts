@@ -28,7 +28,8 @@ type Exit = { code: number | null; signal: string | null } | { error: NodeJS.Err
 
 /**
  * Runs the verification command in its own process group and returns one result shape whether it passed or failed.
- * On timeout or abort the whole group gets SIGTERM, then SIGKILL after `killAfterMs`. Never throws for anything the
+ * On timeout or abort, and once the command has ended for any reason, the whole group gets SIGTERM, then SIGKILL
+ * after `killAfterMs`. Never throws for anything the
  * command does (a missing program is exit code 127); only invalid options throw.
  */
 export async function runCommand(spec: CommandSpec, deps: RunCommandDeps, options: RunCommandOptions = {}): Promise<VerifyResult> {
@@ -96,8 +97,9 @@ export async function runCommand(spec: CommandSpec, deps: RunCommandDeps, option
     ending.escalated = signalGroup(pid, 'SIGKILL');
     await groupEnds(pid, killSettleMs);
   };
+  let exited = false;
   const onAbort = (): void => {
-    if (!ending.timedOut) ending.cancelled = true;
+    if (!ending.timedOut && !exited) ending.cancelled = true;
     terminate();
   };
 
@@ -111,7 +113,7 @@ export async function runCommand(spec: CommandSpec, deps: RunCommandDeps, option
     signal?.addEventListener('abort', onAbort, { once: true });
     if (settings.timeoutMs !== undefined) {
       clock.sleep(settings.timeoutMs, life.signal).then(() => {
-        ending.timedOut = true;
+        if (!exited) ending.timedOut = true;
         terminate();
       }, ignore);
     }
@@ -120,8 +122,11 @@ export async function runCommand(spec: CommandSpec, deps: RunCommandDeps, option
       output.destroy();
       Object.assign(ending, describeStartFailure(ended.error, settings));
     } else {
+      exited = true;
       ending.exitCode = ended.code;
       ending.signal = ended.signal;
+      // Whatever ended the command (its own exit, a signal from outside), what it started in its group goes too.
+      if (child.pid !== undefined && groupAlive(child.pid)) terminate();
       const drained = clock.sleep(drainAfterExitMs, life.signal).then(() => output.destroy(), ignore);
       await Promise.race([output.closed, drained]);
     }
