@@ -1,7 +1,7 @@
 import { parseDuration } from './config/duration.js';
-import { findCookieRoot, loadCookies } from './config/load.js';
+import { openCookieCatalog } from './config/catalog.js';
+import { findCookieRoot } from './config/load.js';
 import type { Cookie } from './config/schema.js';
-import { configError } from './config/issues.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { parseCheckTarget } from './core/deploy-check.js';
 import { executePipeline, type Verification } from './core/pipeline.js';
@@ -94,8 +94,7 @@ export function commandVerification(argv: string[], timeoutMs: number | undefine
   };
 }
 
-async function loadFrom(path: string): Promise<Cookie[]> {
-  const loaded = await loadCookies(findCookieRoot(path, process.cwd()), process.cwd());
-  if (loaded.problems.length > 0) throw configError(loaded.problems);
-  return loaded.cookies.filter((c) => c.group === 'killpod');
+/** Every killpod cookie of a cookies.d directory or config.yaml; any invalid file fails. */
+function loadFrom(path: string): Promise<Cookie[]> {
+  return openCookieCatalog(findCookieRoot(path, process.cwd()), process.cwd()).select([]);
 }

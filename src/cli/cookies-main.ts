@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeCount } from '../config/fields.js';
 import { formatDuration } from '../config/duration.js';
+import { findCookie } from '../config/catalog.js';
 import { findCookieRoot, loadCookies } from '../config/load.js';
 import type { Cookie } from '../config/schema.js';
 import { describeCookieTarget } from '../core/cookie-target.js';
@@ -56,14 +57,6 @@ function noCookieDirectory(): CookieError {
 }
 
 /** `group/name` or a bare `name`, which must then be unambiguous. */
-export function findCookie(cookies: readonly Cookie[], wanted: string): Cookie {
-  const matches = cookies.filter((c) => `${c.group}/${c.name}` === wanted || c.name === wanted);
-  if (matches.length === 1 && matches[0]) return matches[0];
-  const known = cookies.map((c) => `${c.group}/${c.name}`).join(', ') || 'none';
-  if (matches.length > 1) throw new CookieError('usage', `cookie "${wanted}" is ambiguous: ${matches.map((c) => `${c.group}/${c.name}`).join(', ')}`);
-  throw new CookieError('usage', `no cookie named "${wanted}" (found: ${known})`);
-}
-
 export function describeCookie(cookie: Cookie): string {
   if (cookie.group === 'nodeexec') return `run ${cookie.commands.map((c) => c.command).join(', ')} on ${describeCookieTarget(cookie)}`;
   const until = cookie.durationMs > 0 ? `for ${formatDuration(cookie.durationMs)}` : 'until stopped';

@@ -6,7 +6,8 @@ import type { Flags } from './command.js';
 import type { CliIo } from './io.js';
 import { parseRunFlags } from './run-options.js';
 import { runSession, type Connect } from './run-session.js';
-import { selectCookies } from './select-cookies.js';
+import { openCookieCatalog } from '../config/catalog.js';
+import { findCookieRoot } from '../config/load.js';
 
 const verifierPath = fileURLToPath(new URL('../demo/verifier.js', import.meta.url));
 
@@ -17,7 +18,7 @@ export async function demoMain(raw: Flags, io: CliIo): Promise<number> {
   const server = await startDemoCluster();
   try {
     io.stdout(`demo: simulated Kubernetes API at ${server.url} (namespace ${demoNamespace})\n`);
-    const cookies = flags.cookies || flags.cookie.length > 0 ? await selectCookies(flags.cookies, flags.cookie, io.cwd) : demoCookies();
+    const cookies = flags.cookies || flags.cookie.length > 0 ? await openCookieCatalog(findCookieRoot(flags.cookies, io.cwd), io.cwd).select(flags.cookie) : demoCookies();
     const command = flags.command.length > 0 ? flags.command : [process.execPath, verifierPath, server.url, String(seconds > 0 ? seconds : 12)];
     const connect: Connect = (onRetry) =>
       createCluster({ kubeconfigYaml: server.kubeconfigYaml({ namespace: demoNamespace }), env: io.env, onRetry });

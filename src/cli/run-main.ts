@@ -10,12 +10,13 @@ import type { Flags } from './command.js';
 import type { CliIo } from './io.js';
 import { parseRunFlags, type RunFlags } from './run-options.js';
 import { runSession, type Connect } from './run-session.js';
-import { selectCookies } from './select-cookies.js';
+import { openCookieCatalog } from '../config/catalog.js';
+import { findCookieRoot } from '../config/load.js';
 
 /** `cookiemonster run`: flags → cookies → cluster → pipeline → reports → exit code. */
 export async function runMain(raw: Flags, io: CliIo): Promise<number> {
   const flags = parseRunFlags(raw);
-  const cookies = await selectCookies(flags.cookies, flags.cookie, io.cwd);
+  const cookies = await openCookieCatalog(findCookieRoot(flags.cookies, io.cwd), io.cwd).select(flags.cookie);
   requireAnEnd(flags, cookies);
   const kube = { kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd };
   const connect: Connect = (onRetry) => createCluster({ ...kube, onRetry });

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { durationField, expected } from '../config/fields.js';
 import { formatPath } from '../config/issues.js';
-import { findCookieRoot, loadCookies } from '../config/load.js';
+import { openCookieCatalog } from '../config/catalog.js';
+import { findCookieRoot } from '../config/load.js';
 import { legacyTimestamp } from '../log/format.js';
 import { createNodeExecRunner } from '../core/cookies/nodeexec.js';
 import { randomSeed, seededRng } from '../core/rng.js';
@@ -79,7 +80,7 @@ async function serve(flags: ServeFlags, io: CliIo, kube: KubeConfigOptions, root
   const say = (line: string): void => io.stderr(`${legacyTimestamp(Date.now())} ${line}\n`);
   const token = await readServerToken(flags['token-file'], io);
   say(`checking directory: ${root ?? `${resolve(io.cwd, 'cookies.d')} and /etc/cookies.d (neither exists)`}`);
-  const loaded = await loadCookies(root, io.cwd);
+  const loaded = await openCookieCatalog(root, io.cwd).all();
   for (const cookie of loaded.cookies) say(`loading ${cookie.group}/${cookie.name}`);
   for (const problem of loaded.problems) say(`warning: ${problem} (the server re-reads cookies on every request)`);
   const notifications = await notificationSettings(flags, io);

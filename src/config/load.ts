@@ -10,6 +10,10 @@ import { formatIssues } from './issues.js';
 export const cookieGroups = ['killpod', 'nodeexec'] as const;
 export type CookieGroup = (typeof cookieGroups)[number];
 
+/** Cookie files by extension, and where a generation-2 config.yaml may sit in a cookies.d directory. */
+export const cookieFileExtensions = ['.json', '.yaml', '.yml'];
+export const configFileNames = ['config.yaml', 'config.yml', join('config', 'config.yaml')];
+
 /** Where the original looked when no directory is given, after `./cookies.d`. */
 export const systemCookieRoot = '/etc/cookies.d';
 
@@ -47,13 +51,13 @@ export async function loadCookies(root: string | undefined, cwd: string): Promis
 
 async function listCookieFiles(root: string): Promise<string[]> {
   const files: string[] = [];
-  for (const name of ['config.yaml', 'config.yml', join('config', 'config.yaml')]) {
+  for (const name of configFileNames) {
     if (existsSync(join(root, name))) files.push(join(root, name));
   }
   for (const group of cookieGroups) {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;
-    const names = (await readdir(dir)).filter((n) => ['.json', '.yaml', '.yml'].includes(extname(n))).sort();
+    const names = (await readdir(dir)).filter((n) => cookieFileExtensions.includes(extname(n))).sort();
     files.push(...names.map((n) => join(dir, n)));
   }
   return files;

@@ -7,7 +7,7 @@ import { toJsonLine } from '../log/format.js';
 import { toJUnitXml } from '../report/junit.js';
 import { enforceCeiling } from './ceiling.js';
 import type { RouteContext } from './context.js';
-import { isCookieGroup } from './cookie-source.js';
+import { isCookieGroup } from '../config/catalog.js';
 import { HttpError, readBody, requireMethod, sendJson, sendText } from './http-io.js';
 import { jobJson, jobReport } from './job-report.js';
 import type { Job } from './job.js';

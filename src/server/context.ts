@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
 import type { Ceiling } from './ceiling.js';
-import type { CookieSource } from './cookie-source.js';
+import type { CookieCatalog } from '../config/catalog.js';
 import type { JobRegistry } from './jobs.js';
 
 /** What a route handler gets for one request. */
@@ -12,7 +12,7 @@ export interface RouteContext {
   /** Path segments, decoded: `/start/killpod/x` → ['start', 'killpod', 'x']. */
   segments: string[];
   jobs: JobRegistry;
-  cookies: CookieSource;
+  cookies: CookieCatalog;
   clock: Clock;
   server: string;
   /** The server's own settings: a request may narrow them, never widen them. */

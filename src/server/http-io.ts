@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '../errors.js';
+import { describeError, isCookieError, type ErrorCode } from '../errors.js';
 
 /** A request we refuse, answered as plain text on the original routes and as `{code, message, hint}` on /api/v2. */
 export class HttpError extends Error {
@@ -42,4 +42,13 @@ export function requireMethod(req: IncomingMessage, ...allowed: string[]): void 
   if (!allowed.includes(req.method ?? 'GET')) {
     throw new HttpError(405, 'invalid-request', `${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}: expected ${allowed.join(' or ')}`);
   }
+}
+
+const statusOf: Partial<Record<ErrorCode, number>> = { usage: 400, 'config-invalid': 400, 'invalid-request': 400, 'not-found': 404, conflict: 409, unauthorized: 401, forbidden: 403 };
+
+/** Any error as the HTTP answer it deserves: a CookieError by its code, anything else a 500. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (isCookieError(error)) return new HttpError(statusOf[error.code] ?? 500, error.code, error.message, error.hint);
+  return new HttpError(500, 'internal', `internal error: ${describeError(error)}`);
 }

@@ -1,8 +1,8 @@
 import { cookieGroups, type CookieGroup } from '../config/load.js';
 import type { Cookie } from '../config/schema.js';
 import type { RouteContext } from './context.js';
-import { isCookieGroup } from './cookie-source.js';
-import { HttpError, requireMethod, sendJson, sendText } from './http-io.js';
+import { isCookieGroup } from '../config/catalog.js';
+import { HttpError, requireMethod, sendJson, sendText, toHttpError } from './http-io.js';
 import { jobStatusText } from './job-report.js';
 import { changing, reading, segmentsAre, type Route } from './route.js';
 
@@ -106,7 +106,7 @@ async function startGlobalRun(ctx: RouteContext): Promise<void> {
   try {
     selected = await generationTwoCookies(ctx);
   } catch (error) {
-    throw new HttpError(error instanceof HttpError ? error.status : 500, 'config-invalid', `Cookie Monster Start Error !!! ${(error as Error).message}`);
+    throw new HttpError(toHttpError(error).status, 'config-invalid', `Cookie Monster Start Error !!! ${(error as Error).message}`);
   }
   jobs.start({ name: globalRun, group: 'killpod', cookies: selected, source: 'v1' });
   sendText(res, 200, 'Cookie Monster Start!!!');

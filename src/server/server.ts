@@ -4,15 +4,15 @@ import type { NodeExecRunner } from '../core/chaos.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { BiteOptions } from '../core/cookies/context.js';
 import { randomSeed, seededRng, type Rng } from '../core/rng.js';
-import { CookieError, describeError, isCookieError, type ErrorCode } from '../errors.js';
+import { CookieError } from '../errors.js';
 import { printable } from '../printable.js';
 import type { Cluster } from '../kube/types.js';
 import type { LogEntry } from '../log/entries.js';
 import { formatEntry, legacyTimestamp, type LogFormat } from '../log/format.js';
 import type { NotificationSettings } from '../notify/index.js';
 import { isLoopbackHost, tokenMatches } from './auth.js';
-import { createCookieSource } from './cookie-source.js';
-import { HttpError, sendJsonError, sendText } from './http-io.js';
+import { openCookieCatalog } from '../config/catalog.js';
+import { HttpError, sendJsonError, sendText, toHttpError } from './http-io.js';
 import { createJobRegistry, type Job, type JobRegistry } from './jobs.js';
 import { createMetrics } from './metrics.js';
 import { reading, type Route } from './route.js';
@@ -79,7 +79,7 @@ export function createServer(deps: ServerDeps): CookieServer {
     },
     onProblem: say,
   });
-  const cookies = createCookieSource(deps.cookieRoot, deps.cwd ?? process.cwd());
+  const cookies = openCookieCatalog(deps.cookieRoot, deps.cwd ?? process.cwd());
   const ownRoutes = new Map<string, Route>([
     ['healthz', reading(({ res }) => sendText(res, 200, 'ok'))],
     ['metrics', reading(({ res }) => sendText(res, 200, metrics.render(jobs.running().length), 'text/plain; version=0.0.4; charset=utf-8'))],
@@ -152,13 +152,6 @@ export function createServer(deps: ServerDeps): CookieServer {
   };
 }
 
-const statusOf: Partial<Record<ErrorCode, number>> = { usage: 400, 'config-invalid': 400, 'invalid-request': 400, 'not-found': 404, conflict: 409, unauthorized: 401, forbidden: 403 };
-
-function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  if (isCookieError(error)) return new HttpError(statusOf[error.code] ?? 500, error.code, error.message, error.hint);
-  return new HttpError(500, 'internal', `internal error: ${describeError(error)}`);
-}
 
 /** The error with every control character it quotes escaped; plain-text answers keep the original's line breaks. */
 function escaped(error: HttpError, json: boolean): HttpError {
