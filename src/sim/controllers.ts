@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../core/clock.js';
 import { controllerOf, markPodReady, ownerReference, podObject } from './pods.js';
 import type { KubeObject, Store } from './store.js';
@@ -20,6 +21,7 @@ export const readyDelayAnnotation = 'kcm-test/ready-delay-ms';
  */
 export function startControllers(store: Store, index: OwnerIndex, clock: Clock, timing: ControllerTiming): { stop(): void } {
   const stopper = new AbortController();
+  setMaxListeners(0, stopper.signal);
   const later = (ms: number, action: () => void): void => {
     clock.sleep(ms, stopper.signal).then(action, () => undefined);
   };

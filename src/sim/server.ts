@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -71,6 +72,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const log: RequestRecord[] = [];
   let latencyMs = options.latencyMs ?? 0;
   const stopper = new AbortController();
+  setMaxListeners(0, stopper.signal);
   const ctx: RouteContext = {
     store: sim.store,
     access: sim.access,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { systemClock, type Clock } from '../core/clock.js';
 import { seededRng } from '../core/rng.js';
 import { selectorMatches } from './selector.js';
@@ -58,6 +59,8 @@ export class Simulation {
 
   constructor(options: SimulationOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    // One listener per pending status update or controller action: many at once is normal here.
+    setMaxListeners(0, this.stopper.signal);
     this.store = new Store(this.clock, seededRng(options.seed ?? 1));
     this.index = new OwnerIndex(this.store);
     this.timing = options.timing === 'instant' ? instantTiming : { ...realisticTiming, ...options.timing };

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Cookie } from '../../src/config/schema.js';
 import type { BiteOptions } from '../../src/core/cookies/context.js';
 import type { AvailabilityLedger } from '../../src/core/ledger.js';
@@ -36,6 +37,9 @@ export async function runOnSimulation(sim: Simulation, clock: FakeClock, cookies
   const latencyRng = seededRng(options.seed ^ 0x5eed);
   const cluster = simCluster(sim, { latencyMs: options.latencyMs ?? (() => Math.floor(latencyRng() * 20)) });
   const log = createKillLog(clock);
+  // Every request in flight listens to the run's signal: five greedy cookies have more than Node's default ten.
+  const interrupt = new AbortController();
+  setMaxListeners(0, interrupt.signal);
   let finished = false;
   const done = executePipeline(
     {
@@ -52,6 +56,7 @@ export async function runOnSimulation(sim: Simulation, clock: FakeClock, cookies
       pollMs: 200,
     },
     { cluster, clock, rng: seededRng(options.seed), log, verification: undefined, ledger: options.ledger },
+    { signal: interrupt.signal },
   ).finally(() => (finished = true));
   while (!finished) await clock.advance(25);
   return { report: await done, log };

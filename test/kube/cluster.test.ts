@@ -146,7 +146,10 @@ describe.each(credentialModes)('over %s credentials', (credentials) => {
       );
       const evictions = podRequests().filter((r) => r.path.endsWith('/eviction'));
       expect(evictions.map((r) => r.status)).toEqual([201, 429]);
-      expect(api.server.sim.pods('openstack', { matchLabels: { app: 'mariadb' } })).toHaveLength(2);
+      // The evicted pod is Terminating (it is bound to a node); the refused one is untouched.
+      const left = api.server.sim.pods('openstack', { matchLabels: { app: 'mariadb' } });
+      expect(left.filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name)).toEqual([first.name]);
+      expect(left.filter((p) => !p.metadata.deletionTimestamp)).toHaveLength(2);
     });
 
     it('falls back to policy/v1beta1 on a 1.20 server, once, and remembers it', async () => {

@@ -60,4 +60,5 @@ export async function startApi(seed: (sim: Simulation) => void = () => {}, contr
 }
 
 /** Pods of a namespace in the simulation, by name. */
-export const podNames = (sim: Simulation, namespace: string): string[] => sim.pods(namespace).map((p) => p.metadata.name);
+/** Pods not being deleted: a killed pod bound to a node stays Terminating a while, as in a real cluster. */
+export const podNames = (sim: Simulation, namespace: string): string[] => sim.pods(namespace).filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name);
