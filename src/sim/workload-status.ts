@@ -45,8 +45,8 @@ export interface StatusTiming {
 
 /**
  * `paused()` true: changes are not followed (bulk seeding); call `refreshWorkload` on each workload afterwards.
- * With a delay, each workload's status is recomputed `delayMs` after the first change since its last update (one
- * update for a burst of changes), and a Deployment follows its ReplicaSet's new status after another `delayMs`.
+ * With a delay, a workload's status is recomputed `delayMs` after the first change of its pods since its last update
+ * (one update for a burst of changes), and a Deployment follows its ReplicaSet's new status another `delayMs` later.
  */
 export function trackWorkloadStatus(store: Store, index: OwnerIndex, paused: () => boolean = () => false, timing: StatusTiming = { delayMs: 0, later: () => {} }): () => void {
   const due = new Set<string>();
@@ -89,10 +89,10 @@ export function refreshWorkload(store: Store, index: OwnerIndex, resource: strin
 
 function refresh(store: Store, index: OwnerIndex, resource: string, object: KubeObject, cascade: Refresher): void {
   const next = computeStatus(store, index, resource, object);
-  if (JSON.stringify(next) !== JSON.stringify(object.status ?? {})) {
-    object.status = next;
-    store.update(resource, object);
-  }
+  if (JSON.stringify(next) === JSON.stringify(object.status ?? {})) return;
+  object.status = next;
+  store.update(resource, object);
+  // A Deployment's controller acts on its ReplicaSets' new status.
   if (resource === 'replicasets') {
     const owner = controllerOf(object);
     const ownerResource = owner ? resourceOfKind[owner.kind] : undefined;
