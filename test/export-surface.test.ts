@@ -35,6 +35,7 @@ describe('export surface of the built package (dist/)', () => {
     expect(Object.keys(advanced).sort()).toEqual([
       'accessNeeds',
       'checkAccess',
+      'createAvailabilityLedger',
       'createCluster',
       'executePipeline',
       'pickVictims',
