@@ -1,3 +1,4 @@
+import { CookieError, isCookieError } from '../errors.js';
 import type { Pod, PodRef, WorkloadRef } from '../kube/types.js';
 
 /**
@@ -84,7 +85,9 @@ export function createAvailabilityLedger(): AvailabilityLedger {
     const turn = previous.then(() => mine);
     locks.set(key, turn);
     try {
-      await untilDone(previous, signal);
+      await untilDone(previous, signal).catch((reason: unknown) => {
+        throw isCookieError(reason) ? reason : new CookieError('cancelled', `cancelled: waiting to decide about ${key}`, { cause: reason });
+      });
       return await decide();
     } finally {
       release();

@@ -43,8 +43,8 @@ describe('availability ledger: one turn per workload', () => {
     const abort = new AbortController();
     const waiting = run.serialize(web, async () => void events.push('aborted one ran'), abort.signal);
     const last = run.serialize(web, async () => void events.push('last ran'));
-    abort.abort(new Error('SIGTERM'));
-    await expect(waiting).rejects.toThrow('SIGTERM');
+    abort.abort(new Error('interrupted by SIGTERM'));
+    await expect(waiting).rejects.toMatchObject({ code: 'cancelled', message: 'cancelled: waiting to decide about deployment/ns/web' });
     await flushPromises();
     expect(events).toEqual([]);
     holder.resolve();
