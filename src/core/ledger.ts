@@ -59,7 +59,7 @@ interface Kill {
 const keyOf = (w: WorkloadRef): string => `${w.kind}/${w.namespace}/${w.name}`;
 
 /** Running, Ready and not terminating: a pod that serves. */
-export const isServing = (pod: Pod): boolean => pod.phase === 'Running' && pod.ready && !pod.deleting;
+const isServing = (pod: Pod): boolean => pod.phase === 'Running' && pod.ready && !pod.deleting;
 
 export function createAvailabilityLedger(): AvailabilityLedger {
   const kills = new Map<string, Kill>();
