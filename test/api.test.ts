@@ -90,6 +90,6 @@ describe('runPipeline (the library API) against the loopback fake API server', (
 
   it('a bad duration is a usage error naming the option', async () => {
     const { cookies, kubeconfig } = scratch(api);
-    await expect(runPipeline({ kubeconfig, cookies, maxRecovery: 'soon' })).rejects.toThrow('maxRecovery: expected a duration like "30s", got "soon"');
+    await expect(runPipeline({ kubeconfig, cookies, maxRecovery: 'soon' })).rejects.toThrow('maxRecovery: expected a positive duration like "60s", got "soon"');
   });
 });

@@ -1,14 +1,5 @@
-import { z } from 'zod';
 import { resolveNotifyTargets, validateTemplate, type NotificationSettings } from '../notify/index.js';
 import type { CliIo } from './io.js';
-
-/** The zod fields of the flags declared by declareNotifyFlags. */
-export const notifyFlagFields = {
-  'slack-webhook-file': z.string().optional(),
-  'webhook-file': z.string().optional(),
-  'notify-template': z.string().optional(),
-  events: z.boolean(),
-};
 
 export interface NotifyFlags {
   'slack-webhook-file'?: string | undefined;

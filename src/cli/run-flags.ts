@@ -1,44 +1,8 @@
 import type { Argv } from 'yargs';
-import { declareNotifyFlags } from './notify-flags.js';
+import { runOptionDeclarations } from '../options/declarations.js';
+import { declareOptions } from './declare-options.js';
 
-/** The flags of `run` and `demo`, declared once. Values are validated again in run-options.ts (yargs lets NaN through). */
+/** The flags of `run` and `demo`, generated from their declarations (src/options/declarations.ts). */
 export function declareRunFlags(y: Argv): Argv {
-  return declareNotifyFlags(y)
-    .group(['kubeconfig', 'context', 'cookies', 'cookie'], 'Cluster and cookies:')
-    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file (else $KUBECONFIG, ~/.kube/config, in-cluster)' })
-    .option('context', { type: 'string', describe: 'kubeconfig context' })
-    .option('cookies', { type: 'string', describe: 'cookie directory or config.yaml (else ./cookies.d, /etc/cookies.d)' })
-    .option('cookie', { type: 'string', array: true, describe: 'cookie to run, `group/name` or `name` (repeatable; default: every killpod cookie)' })
-    .group(['check', 'helm-release', 'ready-timeout', 'skip-deploy-check'], 'Deploy check:')
-    .option('check', { type: 'string', array: true, describe: 'extra target: deployment/NS/NAME, NS/KIND or NS (repeatable)' })
-    .option('helm-release', { type: 'string', array: true, describe: 'Helm 3 release to check: NAME or NS/NAME (repeatable)' })
-    .option('ready-timeout', { type: 'string', default: '5m', describe: 'how long to wait for readiness' })
-    .option('skip-deploy-check', { type: 'boolean', default: false, describe: 'skip the deploy check' })
-    .group(['skip-preflight'], 'Safety:')
-    .option('skip-preflight', { type: 'boolean', default: false, describe: 'do not check RBAC (SelfSubjectAccessReview) for every verb the cookies need before the first kill' })
-    .group(['chaos-duration', 'max-recovery', 'recovery-timeout', 'mode', 'grace-period', 'allow-kube-system', 'dry-run', 'seed', 'concurrency', 'exec-timeout'], 'Chaos:')
-    .option('chaos-duration', { type: 'string', describe: 'stop the cookies after this long, even while the command runs' })
-    .option('max-recovery', { type: 'string', describe: 'recovery SLO per kill; slower or missing recovery fails the step (exit 4)' })
-    .option('recovery-timeout', { type: 'string', describe: 'how long to wait for recovery after the cookies stop (default: --max-recovery, else 2m)' })
-    .option('mode', { choices: ['delete', 'evict'] as const, default: 'delete' as const, describe: 'kill by DELETE or through the eviction API (honours PodDisruptionBudgets)' })
-    .option('grace-period', { type: 'string', describe: "termination grace period (default: the pod's own)" })
-    .option('allow-kube-system', { type: 'boolean', default: false, describe: 'allow cookies in kube-system' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'delete nothing (server-side dry run); log exactly which pods would die' })
-    .option('seed', { type: 'number', describe: 'seed of the victim picker (every run prints its seed)' })
-    .option('concurrency', { type: 'number', default: 10, describe: 'kills of one tick in flight at once' })
-    .option('exec-timeout', { type: 'string', default: '2m', describe: 'timeout of each nodeexec command; a graceful stop lets commands in flight finish within it' })
-    .group(['shell', 'verify-timeout', 'kill-after', 'verify-junit', 'rally', 'rally-config', 'rally-deployment'], 'Verification:')
-    .option('shell', { type: 'boolean', default: false, describe: 'run the command after -- through /bin/sh -c' })
-    .option('verify-timeout', { type: 'string', describe: "terminate the command's process group after this long" })
-    .option('kill-after', { type: 'string', default: '10s', describe: 'grace between SIGTERM and SIGKILL' })
-    .option('verify-junit', { type: 'string', describe: "merge the command's own JUnit file into ours" })
-    .option('rally', { type: 'string', describe: 'Rally preset: task file for rally task start / sla-check / export' })
-    .option('rally-config', { type: 'string', describe: 'rally --config-file (its [database] connection)' })
-    .option('rally-deployment', { type: 'string', describe: 'rally deployment/env name' })
-    .group(['junit', 'kill-log', 'log-format', 'ci', 'color'], 'Reports and output:')
-    .option('junit', { type: 'string', default: 'reports/cookiemonster-junit.xml', describe: 'JUnit XML output' })
-    .option('kill-log', { type: 'string', default: 'reports/cookiemonster-kills.jsonl', describe: 'JSON-lines kill log' })
-    .option('log-format', { choices: ['text', 'legacy', 'json'] as const, default: 'text' as const, describe: 'log style (legacy: the original wording)' })
-    .option('ci', { choices: ['auto', 'github', 'gitlab', 'jenkins', 'plain'] as const, default: 'auto' as const, describe: 'CI-native output' })
-    .option('color', { type: 'boolean', describe: 'colour (default: on a TTY; NO_COLOR/FORCE_COLOR respected)' });
+  return declareOptions(y, runOptionDeclarations);
 }

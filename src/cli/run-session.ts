@@ -3,11 +3,11 @@ import { createCiOutput, detectCi, shouldUseColor, type CiKind } from '../ci/out
 import { renderStepSummary } from '../ci/summary.js';
 import type { Cookie } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
-import { parseCheckTarget, type CheckTarget } from '../core/deploy-check.js';
 import { executePipeline, type Phase } from '../core/pipeline.js';
 import { randomSeed, seededRng } from '../core/rng.js';
 import type { NodeExecRunner } from '../core/chaos.js';
 import type { Cluster } from '../kube/types.js';
+import { pipelineOptionsFrom } from '../options/pipeline-options.js';
 import { createKillLog, entriesOf } from '../log/entries.js';
 import { formatEntry, toJsonLine } from '../log/format.js';
 import { attachNotifications } from '../notify/index.js';
@@ -54,34 +54,9 @@ export async function runSession(
     if (entry.kind === 'error') ci.error(entry.hint ? `${entry.message} (${entry.hint})` : entry.message, { title: entry.cookie ? `cookie ${entry.cookie}` : 'cookiemonster' });
     if (entry.kind === 'recovery' && !entry.recovered) ci.warning(line ?? '', { title: 'unrecovered workload' });
   });
-  const checks: CheckTarget[] = [
-    ...flags.check.map(parseCheckTarget),
-    ...flags['helm-release'].map((text): CheckTarget => {
-      const [a, b] = text.split('/');
-      return b ? { type: 'helm', namespace: a ?? '', release: b } : { type: 'helm', namespace: cluster.defaultNamespace, release: text };
-    }),
-  ];
   const self = io.env['POD_NAME'] && io.env['POD_NAMESPACE'] ? { name: io.env['POD_NAME'], namespace: io.env['POD_NAMESPACE'] } : undefined;
   const report = await executePipeline(
-    {
-      cookies,
-      checks,
-      skipDeployCheck: flags['skip-deploy-check'],
-      skipPreflight: flags['skip-preflight'],
-      readyTimeoutMs: flags['ready-timeout'],
-      chaosDurationMs: flags['chaos-duration'],
-      maxRecoveryMs: flags['max-recovery'],
-      recoveryTimeoutMs: flags['recovery-timeout'] ?? flags['max-recovery'] ?? 120_000,
-      seed,
-      bite: {
-        dryRun: flags['dry-run'],
-        mode: flags.mode,
-        gracePeriodSeconds: flags['grace-period'] === undefined ? undefined : Math.round(flags['grace-period'] / 1000),
-        allowKubeSystem: flags['allow-kube-system'],
-        concurrency: flags.concurrency,
-        self,
-      },
-    },
+    pipelineOptionsFrom(flags, { cookies, seed, defaultNamespace: cluster.defaultNamespace, self }),
     {
       cluster,
       clock,

@@ -1,9 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { durationField, expected } from '../config/fields.js';
-import { formatPath } from '../config/issues.js';
 import { openCookieCatalog } from '../config/catalog.js';
 import { findCookieRoot } from '../config/load.js';
 import { legacyTimestamp } from '../log/format.js';
@@ -19,31 +16,10 @@ import { createServer } from '../server/server.js';
 import { readServerToken } from '../server/token.js';
 import type { Flags } from './command.js';
 import type { CliIo } from './io.js';
-import { notificationSettings, notifyFlagFields } from './notify-settings.js';
-
-const serveFlags = z.object({
-  port: z.number({ error: expected('a port number') }).int({ error: expected('a port number') }).min(0, { error: expected('a port 0-65535') }).max(65535, { error: expected('a port 0-65535') }),
-  host: z.string().min(1),
-  kubeconfig: z.string().optional(),
-  context: z.string().optional(),
-  cookies: z.string().optional(),
-  'token-file': z.string().optional(),
-  'dry-run': z.boolean(),
-  mode: z.enum(['delete', 'evict']),
-  'grace-period': durationField('a duration like "30s"').optional(),
-  'allow-kube-system': z.boolean(),
-  seed: z.number({ error: expected('a whole number') }).int({ error: expected('a whole number') }).min(0, { error: expected('a whole number ≥ 0') }).optional(),
-  'max-recovery': durationField('a positive duration like "60s"', { min: 1 }).optional(),
-  'recovery-timeout': durationField('a duration like "2m"').optional(),
-  'kill-log-dir': z.string().optional(),
-  'log-format': z.enum(['text', 'legacy', 'json']),
-  ...notifyFlagFields,
-  'worker-namespace': z.string().optional(),
-  'worker-selector': z.string().min(1),
-  'worker-container': z.string(),
-  'exec-timeout': durationField('a positive duration like "2m"', { min: 1 }),
-  demo: z.boolean(),
-});
+import { serveOptionDeclarations, type OptionValues } from '../options/declarations.js';
+import { biteOptionsFrom } from '../options/pipeline-options.js';
+import { parseOptions } from '../options/schema.js';
+import { notificationSettings } from './notify-settings.js';
 
 /** `cookiemonster serve`: flags → cookies → cluster → REST server, until SIGINT/SIGTERM. */
 export async function serveMain(raw: Flags, io: CliIo): Promise<number> {
@@ -98,13 +74,7 @@ async function serve(flags: ServeFlags, io: CliIo, kube: KubeConfigOptions, root
     rng: seededRng(flags.seed ?? randomSeed()),
     cookieRoot: root,
     cwd: io.cwd,
-    bite: {
-      dryRun: flags['dry-run'],
-      mode: flags.mode,
-      gracePeriodSeconds: flags['grace-period'] === undefined ? undefined : Math.round(flags['grace-period'] / 1000),
-      allowKubeSystem: flags['allow-kube-system'],
-      self,
-    },
+    bite: biteOptionsFrom(flags, self),
     nodeExec,
     token,
     log: (line) => io.stderr(`${line}\n`),
@@ -126,15 +96,9 @@ async function serve(flags: ServeFlags, io: CliIo, kube: KubeConfigOptions, root
   return ExitCode.passed;
 }
 
-export type ServeFlags = z.output<typeof serveFlags>;
+export type ServeFlags = OptionValues<typeof serveOptionDeclarations>;
 
 /** yargs output → validated `serve` flags, or one usage error listing every bad flag. */
 export function parseServeFlags(raw: Flags): ServeFlags {
-  const parsed = serveFlags.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `--${formatPath(issue.path)}: ${issue.message}`);
-    throw new CookieError('usage', problems[0] ?? 'invalid flags', { details: { problems } });
-  }
-  return parsed.data;
+  return parseOptions(serveOptionDeclarations, raw, 'flag');
 }
-

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { durationField, expected } from '../config/fields.js';
+import { expected } from '../config/fields.js';
+import { runOptionDeclarations } from '../options/declarations.js';
+import { camelShapeOf } from '../options/schema.js';
 import { formatIssues } from '../config/issues.js';
 import { fromKillPodFile } from '../config/normalize.js';
 import { killPodFileSchema, type Cookie } from '../config/schema.js';
@@ -17,14 +19,15 @@ const jobName = z
   .string({ error: expected('a job name') })
   .regex(/^[a-z0-9]([-a-z0-9._]{0,61}[a-z0-9])?$/, { error: expected('a job name like "nova-chaos" (lowercase letters, digits, "-", "." and "_")') });
 
+/** The run options a job body may set (declared with `rest` in src/options/declarations.ts); the server's flags are their ceiling. */
+type RestFields = { dryRun: z.ZodOptional<z.ZodBoolean>; chaosDuration: z.ZodOptional<z.ZodType<number>>; maxRecovery: z.ZodOptional<z.ZodType<number>> };
+
 /** POST /api/v2/jobs: a cookie by reference (`killpod/NAME`, `nodeexec/NAME` or `NAME`) or inline (a killpod cookie file). */
 const startBody = z.strictObject(
   {
     cookie: z.unknown().refine((v) => v !== undefined, { error: expected('"killpod/NAME" or a killpod cookie object') }),
     name: jobName.optional(),
-    dryRun: z.boolean({ error: expected('true or false') }).optional(),
-    chaosDuration: durationField('a positive duration like "10m"', { min: 1 }).optional(),
-    maxRecovery: durationField('a positive duration like "60s"', { min: 1 }).optional(),
+    ...(camelShapeOf(runOptionDeclarations, 'rest') as RestFields),
   },
   { error: expected('a JSON object like {"cookie": "killpod/NAME"}') },
 );

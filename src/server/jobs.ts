@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { BiteOptions } from '../core/cookies/context.js';
 import { createAvailabilityLedger } from '../core/ledger.js';
 import { startRun } from '../core/pipeline.js';
+import { defaults } from '../options/defaults.js';
 import { seededRng, type Rng } from '../core/rng.js';
 import { describeError } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
@@ -99,7 +100,7 @@ export function createJobRegistry(settings: JobSettings) {
         recoveryTimeoutMs: settings.recoveryTimeoutMs,
         seed,
         bite: { ...settings.bite, dryRun },
-        pollMs: settings.recoveryPollMs ?? 1000,
+        pollMs: settings.recoveryPollMs ?? defaults.serverRecoveryPollMs,
       },
       {
         cluster,

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { BiteOptions } from '../core/cookies/context.js';
 import { randomSeed, seededRng, type Rng } from '../core/rng.js';
 import { CookieError } from '../errors.js';
+import { defaults } from '../options/defaults.js';
 import { printable } from '../printable.js';
 import type { Cluster } from '../kube/types.js';
 import type { LogEntry } from '../log/entries.js';
@@ -66,7 +67,7 @@ export function createServer(deps: ServerDeps): CookieServer {
     rng: deps.rng ?? seededRng(randomSeed()),
     bite,
     nodeExec: deps.nodeExec,
-    recoveryTimeoutMs: deps.recoveryTimeoutMs ?? deps.maxRecoveryMs ?? 120_000,
+    recoveryTimeoutMs: deps.recoveryTimeoutMs ?? deps.maxRecoveryMs ?? defaults.recoveryTimeoutMs,
     recoveryPollMs: deps.recoveryPollMs,
     maxRecoveryMs: deps.maxRecoveryMs,
     notifications: deps.notifications,
