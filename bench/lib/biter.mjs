@@ -5,7 +5,7 @@ import { importDist } from './dist.mjs';
  * real client-node Cluster at a kubeconfig. `bite(n)` runs tick n and returns the kill-log entries it wrote.
  */
 export async function createBiter({ kubeconfigYaml, cookieFile, seed = 1, options = {} }) {
-  const [{ createCluster }, { fromKillPodFile }, { killPodFileSchema }, { biteKillPod }, { systemClock }, { seededRng }, { createKillLog }] =
+  const [{ createCluster }, { fromKillPodFile }, { killPodFileSchema }, { biteKillPod }, { systemClock }, { seededRng }, { createKillLog }, { createAvailabilityLedger }] =
     await Promise.all([
       importDist('kube/index.js'),
       importDist('config/normalize.js'),
@@ -14,6 +14,7 @@ export async function createBiter({ kubeconfigYaml, cookieFile, seed = 1, option
       importDist('core/clock.js'),
       importDist('core/rng.js'),
       importDist('log/entries.js'),
+      importDist('core/ledger.js'),
     ]);
   const cluster = await createCluster({ kubeconfigYaml, env: {}, retries: 0 });
   const cookie = fromKillPodFile('bench', 'bench/cookie.json', killPodFileSchema.parse({ interval: 60, ...cookieFile }));
@@ -25,11 +26,14 @@ export async function createBiter({ kubeconfigYaml, cookieFile, seed = 1, option
     log,
     options: { dryRun: false, mode: 'delete', gracePeriodSeconds: undefined, allowKubeSystem: false, concurrency: 10, self: undefined, ...options },
   };
+  const ledger = createAvailabilityLedger();
   return {
     log,
     async bite(n) {
       const before = log.entries().length;
-      await biteKillPod(cookie, n, ctx);
+      // Each bite is measured alone, as a run of its own: dry-run kills of earlier bites (which never recover) do not
+      // hold it back, real ones are gone from the LIST anyway.
+      await biteKillPod(cookie, n, { ...ctx, ledger: ledger.openRun({ dryRun: ctx.options.dryRun }) });
       const written = log.entries().slice(before);
       const failed = written.find((e) => e.kind === 'error');
       if (failed) throw new Error(`tick ${n}: ${failed.code}: ${failed.message}`);
