@@ -21,7 +21,8 @@ export function deployCheckSuite(report: RunReport): SuiteSpec | undefined {
   return { name: 'deploy-check', startedAt: report.startedAt, timeSeconds: cases.reduce((sum, c) => Math.max(sum, c.timeSeconds), 0), cases };
 }
 
-export function verificationCase(result: VerifyResult): CaseSpec {
+/** The command's case; `chaosNote` (which kills overlapped it) leads its system-out. */
+export function verificationCase(result: VerifyResult, chaosNote?: string): CaseSpec {
   const command = result.shell ? (result.command[0] ?? '') : result.command.join(' ');
   const type = result.timedOut ? 'timeout' : result.cancelled ? 'cancelled' : 'verify-failed';
   const status = `exit code ${result.exitCode ?? 'none'}${result.signal ? `, signal ${result.signal}` : ''}, ${result.durationMs} ms`;
@@ -30,12 +31,13 @@ export function verificationCase(result: VerifyResult): CaseSpec {
     name: command,
     timeSeconds: seconds(result.durationMs),
     verdict: result.failed ? failure(result.shortMessage, type, status) : passed,
-    systemOut: result.stdoutTail,
+    systemOut: [chaosNote, result.stdoutTail].filter((s) => s !== undefined && s !== '').join('\n'),
     systemErr: result.stderrTail,
   };
 }
 
-export function externalCase(c: ExternalCase): CaseSpec {
+/** A verifier's case; `chaosNote` (failed during chaos or outside any kill window, the kills it overlapped) leads its system-out. */
+export function externalCase(c: ExternalCase, chaosNote?: string): CaseSpec {
   const verdict =
     c.failure !== undefined
       ? failure(firstLine(c.failure), 'failure', unlessSame(c.failure))
@@ -45,7 +47,7 @@ export function externalCase(c: ExternalCase): CaseSpec {
           ? ({ kind: 'skipped' } as const)
           : passed;
   const skipNote = c.skipped !== undefined && c.skipped !== '' ? `skipped: ${c.skipped}` : undefined;
-  const systemOut = [skipNote, c.systemOut].filter((s) => s !== undefined && s !== '').join('\n');
+  const systemOut = [chaosNote, skipNote, c.systemOut].filter((s) => s !== undefined && s !== '').join('\n');
   return { className: c.className, name: c.name, timeSeconds: c.timeSeconds, verdict, systemOut, systemErr: c.systemErr };
 }
 

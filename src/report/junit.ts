@@ -1,3 +1,5 @@
+import { attributeCases } from './attribution.js';
+import { caseChaosNote, verificationChaosNote } from './attribution-text.js';
 import { cookieSuite } from './junit-cookies.js';
 import { uniqueCaseNames, type SuiteSpec } from './junit-model.js';
 import { renderJUnit } from './junit-xml.js';
@@ -17,20 +19,22 @@ export function toJUnitXml(report: RunReport): string {
 
   const verifyStart = report.verification?.startedAt ?? report.startedAt;
   const verification: SuiteSpec = { name: verificationSuiteName, startedAt: verifyStart, timeSeconds: 0, cases: [] };
+  const attribution = attributeCases(report);
   if (report.verification) {
-    verification.cases.push(verificationCase(report.verification));
+    verification.cases.push(verificationCase(report.verification, verificationChaosNote(attribution, report.startedAt)));
     verification.timeSeconds = verification.cases[0]?.timeSeconds ?? 0;
   }
   const bySuite = new Map<string, SuiteSpec>([[verificationSuiteName, verification]]);
   const external: SuiteSpec[] = [];
-  for (const c of report.externalCases) {
+  for (const [index, c] of report.externalCases.entries()) {
     let suite = bySuite.get(c.suite);
     if (!suite) {
       suite = { name: c.suite, startedAt: verifyStart, timeSeconds: 0, cases: [] };
       bySuite.set(c.suite, suite);
       external.push(suite);
     }
-    suite.cases.push(externalCase(c));
+    const attributed = attribution.cases[index];
+    suite.cases.push(externalCase(c, attributed && caseChaosNote(attributed, attribution, report.startedAt)));
     if (suite !== verification) suite.timeSeconds = Math.round((suite.timeSeconds + c.timeSeconds) * 1000) / 1000;
   }
   if (verification.cases.length > 0) suites.push(verification);

@@ -27,7 +27,8 @@ export interface ReadJUnitOptions {
 /**
  * Reads the test cases of any JUnit XML (a `testsuites` or a single `testsuite` root, nested suites, failure, error,
  * skipped, system-out, system-err) into cases our report can merge. What the Jenkins XSD would refuse is left
- * behind: Rally's nameless `testsuite` gets `defaultSuite`, its `id` and `timestamp` case attributes are dropped.
+ * behind: Rally's nameless `testsuite` gets `defaultSuite`, its `id` case attribute is dropped, and a case's
+ * `timestamp` becomes its `start` (so is a suite's, for cases without their own) for attributing failures to kills.
  */
 export function readExternalJUnit(xmlText: string, options: ReadJUnitOptions): ExternalCase[] {
   const source = options.source ?? 'JUnit XML';
@@ -53,19 +54,25 @@ export function readExternalJUnit(xmlText: string, options: ReadJUnitOptions): E
 
 function collectSuite(suite: XmlNode, fallbackName: string, into: ExternalCase[]): void {
   const name = attribute(suite, 'name') || fallbackName;
-  collectCases(suite, name, into);
+  collectCases(suite, name, into, parseTimestamp(attribute(suite, 'timestamp')));
   for (const child of nodes(suite['testsuite'])) collectSuite(child, name, into);
 }
 
-function collectCases(parent: XmlNode, suiteName: string, into: ExternalCase[]): void {
+function collectCases(parent: XmlNode, suiteName: string, into: ExternalCase[], suiteStart?: Timestamp): void {
+  let elapsedMs = 0;
   nodes(parent['testcase']).forEach((testCase, index) => {
-    const time = Number.parseFloat(attribute(testCase, 'time') ?? '');
+    const parsedTime = Number.parseFloat(attribute(testCase, 'time') ?? '');
+    const time = Number.isFinite(parsedTime) && parsedTime >= 0 ? parsedTime : 0;
     const found: ExternalCase = {
       suite: suiteName,
       className: attribute(testCase, 'classname') || suiteName,
       name: attribute(testCase, 'name') ?? attribute(testCase, 'id') ?? `case ${index + 1}`,
-      timeSeconds: Number.isFinite(time) && time >= 0 ? time : 0,
+      timeSeconds: time,
     };
+    const own = parseTimestamp(attribute(testCase, 'timestamp'));
+    if (own) found.start = { ...own, from: 'testcase' };
+    else if (suiteStart) found.start = { at: suiteStart.at + elapsedMs, precisionMs: suiteStart.precisionMs, from: 'testsuite' };
+    elapsedMs += time * 1000;
     const failure = outcomeText(testCase['failure'], 'failed');
     const error = outcomeText(testCase['error'], 'error');
     const skipped = testCase['skipped'] === undefined ? undefined : (outcomeText(testCase['skipped'], '') ?? '');
@@ -78,6 +85,26 @@ function collectCases(parent: XmlNode, suiteName: string, into: ExternalCase[]):
     if (systemErr) found.systemErr = systemErr;
     into.push(found);
   });
+}
+
+interface Timestamp {
+  at: number;
+  precisionMs: number;
+}
+
+const isoDateTime = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.(\d+))?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** A JUnit `timestamp` (ISO 8601; without an offset it is the local time of the machine that ran the tests). */
+function parseTimestamp(text: string | undefined): Timestamp | undefined {
+  const match = isoDateTime.exec(text?.trim() ?? '');
+  if (!match) return undefined;
+  const [, dateTime = '', fraction, offset] = match;
+  const zone = offset === undefined ? '' : offset.toUpperCase() === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  const at = Date.parse(`${dateTime.replace(' ', 'T')}${zone}`);
+  if (!Number.isFinite(at)) return undefined;
+  const hasSeconds = /T\d{2}:\d{2}:\d{2}/.test(dateTime.replace(' ', 'T'));
+  const precisionMs = !hasSeconds ? 60_000 : fraction === undefined ? 1000 : Math.max(1, 1000 / 10 ** Math.min(3, fraction.length));
+  return { at, precisionMs };
 }
 
 /** `message` attribute and body of failure/error/skipped elements, one per line; `empty` when both are blank. */

@@ -25,6 +25,12 @@ export interface ExternalCase {
   className: string;
   name: string;
   timeSeconds: number;
+  /**
+   * When the case started, if its file says: the case's own `timestamp` (Rally's), else its suite's plus the times of
+   * the cases before it in that suite. `at` is epoch ms (a timestamp without an offset is local time, as the verifier
+   * wrote it); `precisionMs` is what the timestamp resolves (1000 for whole seconds).
+   */
+  start?: { at: number; precisionMs: number; from: 'testcase' | 'testsuite' };
   failure?: string;
   error?: string;
   skipped?: string;

@@ -9,7 +9,7 @@ import { wasmSchemaErrors } from './xsd.js';
 const rallyFile = (name: string) => readFileSync(new URL(`../fixtures/rally/${name}`, import.meta.url), 'utf8');
 
 describe('readExternalJUnit', () => {
-  it("normalises Rally's JUnit (nameless testsuite, id and timestamp on cases), which the XSD refuses as is", async () => {
+  it("normalises Rally's JUnit (nameless testsuite, id and timestamp on cases), which the XSD refuses as is; the case's timestamp is its start", async () => {
     const xml = rallyFile('rally-junit-sla-fail.xml');
     expect((await wasmSchemaErrors(xml)).join('\n')).toContain("The attribute 'name' is required but missing");
     const cases = readExternalJUnit(xml, { defaultSuite: 'rally' });
@@ -19,17 +19,49 @@ describe('readExternalJUnit', () => {
         className: 'Dummy',
         name: 'dummy_random_fail_in_atomic',
         timeSeconds: 0.03,
+        start: { at: new Date(2026, 10, 24, 13, 13, 48).getTime(), precisionMs: 1000, from: 'testcase' },
         failure: 'Failure rate criteria 0.00% <= 100.00% <= 0.00% - Failed',
       },
     ]);
     const merged = toJUnitXml({ ...sampleReport(), externalCases: cases });
     expect(await wasmSchemaErrors(merged)).toEqual([]);
     expect(merged).not.toContain('id="590224b7');
+    expect(merged).not.toContain('2026-11-24T13:13:48');
   });
 
   it("reads Rally's passing JUnit (self-closing testcase)", () => {
     expect(readExternalJUnit(rallyFile('rally-junit-pass.xml'), { defaultSuite: 'rally' })).toEqual([
-      { suite: 'rally', className: 'Dummy', name: 'dummy', timeSeconds: 0.03 },
+      { suite: 'rally', className: 'Dummy', name: 'dummy', timeSeconds: 0.03, start: { at: new Date(2026, 10, 24, 13, 14, 0).getTime(), precisionMs: 1000, from: 'testcase' } },
+    ]);
+  });
+
+  it.each([
+    ['2026-11-24T09:00:01Z', Date.UTC(2026, 10, 24, 9, 0, 1), 1000],
+    ['2026-11-24T10:00:01.25+01:00', Date.UTC(2026, 10, 24, 9, 0, 1, 250), 10],
+    ['2026-11-24T04:00:01.123456-0500', Date.UTC(2026, 10, 24, 9, 0, 1, 123), 1],
+    ['2026-11-24 09:00:01Z', Date.UTC(2026, 10, 24, 9, 0, 1), 1000],
+    ['2026-11-24T09:00Z', Date.UTC(2026, 10, 24, 9, 0, 0), 60_000],
+  ])('reads the case timestamp %j as its start (precision from its digits)', (timestamp, at, precisionMs) => {
+    const [c] = readExternalJUnit(`<testsuite name="s"><testcase name="t" timestamp="${timestamp}"/></testsuite>`, { defaultSuite: 's' });
+    expect(c?.start).toEqual({ at, precisionMs, from: 'testcase' });
+  });
+
+  it("gives cases without their own timestamp their suite's start plus the times of the cases before them; none without any timestamp", () => {
+    const xml = `<testsuites>
+  <testsuite name="api" timestamp="2026-11-24T09:00:00Z">
+    <testcase name="first" time="1.5"/><testcase name="second" time="2"/><testcase name="third" time="x"/><testcase name="fourth"/>
+  </testsuite>
+  <testsuite name="untimed"><testcase name="alone" time="3"/></testsuite>
+  <testsuite name="odd" timestamp="yesterday"><testcase name="bad" time="1"/></testsuite>
+</testsuites>`;
+    const cases = readExternalJUnit(xml, { defaultSuite: 'v' });
+    expect(cases.map((c) => [c.name, c.start && c.start.at - Date.UTC(2026, 10, 24, 9, 0, 0), c.start?.from])).toEqual([
+      ['first', 0, 'testsuite'],
+      ['second', 1500, 'testsuite'],
+      ['third', 3500, 'testsuite'],
+      ['fourth', 3500, 'testsuite'],
+      ['alone', undefined, undefined],
+      ['bad', undefined, undefined],
     ]);
   });
 
@@ -79,7 +111,9 @@ describe('readExternalJUnit', () => {
     </testsuite>
 </testsuites>`;
     const cases = readExternalJUnit(xml, { defaultSuite: 'verification' });
-    expect(cases).toEqual([{ suite: 'test/a.test.ts', className: 'test/a.test.ts', name: 'a > works', timeSeconds: 0.002 }]);
+    expect(cases).toEqual([
+      { suite: 'test/a.test.ts', className: 'test/a.test.ts', name: 'a > works', timeSeconds: 0.002, start: { at: Date.UTC(2026, 10, 24, 9, 0, 0), precisionMs: 1, from: 'testsuite' } },
+    ]);
     expect(await wasmSchemaErrors(toJUnitXml({ ...sampleReport(), externalCases: cases }))).toEqual([]);
   });
 
