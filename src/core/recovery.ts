@@ -1,86 +1,71 @@
 import { describeError } from '../errors.js';
-import type { Cluster, Pod, Workload } from '../kube/types.js';
+import type { Cluster, WorkloadRef } from '../kube/types.js';
 import type { KillLog } from '../log/entries.js';
 import type { Clock } from './clock.js';
 import type { KillRecord } from './cookies/context.js';
 import type { RunLedger } from './ledger.js';
-
-interface Pending extends KillRecord {
-  /** knownPodUids as a set: a workload of 10,000 pods is checked against it on every poll. */
-  known: Set<string>;
-  replacementMs: number | undefined;
-  /** The victim was seen gone; a deleted uid never comes back, so this is never undone. */
-  victimGone: boolean;
-  /**
-   * The kill was seen to matter: the status below the pre-kill availability, or a Ready replacement listed. Until
-   * then a status at the pre-kill level may be one the controllers wrote before they noticed the kill.
-   */
-  dipSeen: boolean;
-}
+import { evaluate, noteStatus, recoveredMs, startProgress, type KillProgress } from './recovery-judge.js';
+import type { ScopeFeed, WatchedScope } from './scope-watch.js';
+import { ScopeState } from './scope-state.js';
 
 export interface RecoveryTracker {
   /** Starts timing a real kill (dry-run kills are never tracked). */
   track(kill: KillRecord): void;
-  /** Keeps polling until every tracked kill has recovered or `timeoutMs` has passed; unrecovered ones are logged. */
+  /** Waits until every tracked kill has recovered or `timeoutMs` has passed; unrecovered ones are logged. */
   settle(timeoutMs: number, signal?: AbortSignal): Promise<void>;
-  /** Stops polling at once (interrupt); pending kills are logged as unrecovered. */
+  /** Stops at once (interrupt); pending kills are logged as unrecovered. */
   abandon(): void;
 }
 
+/** The kills of one workload and what is known of it, from its watch or from polling. */
+interface Scope {
+  ref: WorkloadRef;
+  kills: KillProgress[];
+  state: ScopeState;
+  method: 'watch' | 'poll';
+  watched?: WatchedScope | undefined;
+  /** Replacements of recovered kills: one pod ends one kill. */
+  credited: Set<string>;
+}
+
 /**
- * Measures, by polling every `pollMs`, how long each kill takes until a replacement pod exists and until the workload
- * is back to its pre-kill availability. Each poll GETs the workload of pending kills; it LISTs the workload's pods
- * only while a replacement, the victim's disappearance or the kill's mark on the status is still unseen (usually the
- * first second: the wait for readiness is then GETs alone, which matters on workloads of thousands of pods). A status
- * read before the controllers noticed the kill still shows the pre-kill availability: it never counts as recovery.
+ * Follows each kill through its stages (recovery-judge.ts) until it has recovered. A workload is watched when `scopes`
+ * can watch it (its events judged as they arrive); otherwise, or once its watch fails for good, it is polled every
+ * `pollMs` with the same rules: a GET of the workload, and a LIST of its pods while a kill still waits for its
+ * victim to go or its replacement to be Ready.
  */
 export function createRecoveryTracker(
-  deps: { cluster: Cluster; clock: Clock; log: KillLog; ledger?: Pick<RunLedger, 'tracking' | 'settled'> | undefined },
+  deps: { cluster: Cluster; clock: Clock; log: KillLog; ledger?: Pick<RunLedger, 'tracking' | 'settled'> | undefined; scopes?: ScopeFeed | undefined },
   { pollMs = 500 }: { pollMs?: number } = {},
 ): RecoveryTracker {
-  const pending: Pending[] = [];
+  const scopes = new Map<string, Scope>();
   const stopper = new AbortController();
   const reported = new Set<string>();
-  /** Failed polls in a row, by workload: a failed poll is tried again at the next one, not counted as an error. */
-  const failedPolls = new Map<string, number>();
+  const changed = new Set<() => void>();
   let deadline = Number.POSITIVE_INFINITY;
   let loop: Promise<void> | undefined;
 
-  const pollWorkload = async ([key, kills]: [string, Pending[]]): Promise<void> => {
-    const first = kills[0] as Pending;
-    try {
-      const workload = await deps.cluster.getWorkload(first.workload, { signal: stopper.signal });
-      const needPods = kills.some((k) => k.replacementMs === undefined || !k.victimGone || !k.dipSeen);
-      const pods = workload && needPods ? await deps.cluster.listPods(workload.namespace, workload.selector, { signal: stopper.signal }) : [];
-      failedPolls.delete(key);
-      for (const kill of kills) update(kill, workload, needPods ? pods : undefined);
-    } catch (error) {
-      if (stopper.signal.aborted) return;
-      const attempt = (failedPolls.get(key) ?? 0) + 1;
-      failedPolls.set(key, attempt);
-      const operation = `recovery check of ${first.workload.kind}/${first.workload.name}`;
-      const message = describeError(error);
-      if (!reported.has(`${operation}: ${message}`)) deps.log.append({ kind: 'retry', operation, attempt, message });
-      reported.add(`${operation}: ${message}`);
+  const pending = (): number => [...scopes.values()].reduce((n, s) => n + s.kills.length, 0);
+  const wake = (): void => {
+    for (const resolve of [...changed]) resolve();
+  };
+
+  const judge = (scope: Scope): void => {
+    for (const progress of [...scope.kills]) {
+      const claimedElsewhere = (uid: string): boolean => scope.credited.has(uid) || scope.kills.some((k) => k !== progress && k.replacement === uid);
+      if (!evaluate(progress, scope.state, claimedElsewhere)) continue;
+      if (progress.replacement !== undefined) scope.credited.add(progress.replacement);
+      finish(scope, progress, true);
     }
   };
 
-  /** `pods` undefined: not listed this time, because every kill of the workload already saw both. */
-  const update = (kill: Pending, workload: Workload | undefined, pods: Pod[] | undefined): void => {
-    const now = deps.clock.now();
-    if (pods) {
-      kill.victimGone ||= !pods.some((p) => p.uid === kill.pod.uid && !p.deleting);
-      const replacements = pods.filter((p) => !p.deleting && !kill.known.has(p.uid));
-      if (kill.replacementMs === undefined && replacements.length > 0) kill.replacementMs = now - kill.at;
-      kill.dipSeen ||= replacements.some((p) => p.ready);
+  const finish = (scope: Scope, progress: KillProgress, recovered: boolean): void => {
+    scope.kills.splice(scope.kills.indexOf(progress), 1);
+    if (scope.kills.length === 0) {
+      scopes.delete(keyOf(scope.ref));
+      scope.watched?.release();
     }
-    if (!workload) return;
-    kill.dipSeen ||= workload.available < kill.workload.available;
-    if (kill.victimGone && kill.dipSeen && workload.available >= kill.workload.available) finish(kill, now - kill.at, true);
-  };
-
-  const finish = (kill: Pending, recoveredMs: number | undefined, recovered: boolean): void => {
-    pending.splice(pending.indexOf(kill), 1);
+    const { kill, stages } = progress;
     deps.ledger?.settled(kill.pod, recovered);
     const { kind, namespace, name } = kill.workload;
     deps.log.append({
@@ -88,37 +73,114 @@ export function createRecoveryTracker(
       cookie: kill.cookie,
       pod: kill.pod,
       workload: { kind, namespace, name },
-      method: 'poll',
-      replacementMs: kill.replacementMs,
-      recoveredMs,
+      method: scope.method,
+      replacementMs: stages.replacement,
+      recoveredMs: recovered ? recoveredMs(stages) : undefined,
       recovered,
+      stages: { ...stages },
     });
+    wake();
+  };
+
+  const reportRetry = (scope: Scope, attempt: number, error: unknown): void => {
+    const operation = `recovery check of ${scope.ref.kind}/${scope.ref.name}`;
+    const message = describeError(error);
+    if (!reported.has(`${operation}: ${message}`)) deps.log.append({ kind: 'retry', operation, attempt, message });
+    reported.add(`${operation}: ${message}`);
+  };
+
+  const failedPolls = new Map<Scope, number>();
+  const poll = async (scope: Scope): Promise<void> => {
+    try {
+      const workload = await deps.cluster.getWorkload(scope.ref, { signal: stopper.signal });
+      if (workload) {
+        scope.state.sawStatus(workload, deps.clock.now());
+        for (const progress of scope.kills) noteStatus(progress, workload);
+      }
+      const needPods = scope.kills.some((k) => k.stages.gone === undefined || k.stages.ready === undefined);
+      if (workload && needPods) scope.state.listed(await deps.cluster.listPods(workload.namespace, workload.selector, { signal: stopper.signal }), deps.clock.now());
+      failedPolls.delete(scope);
+      judge(scope);
+    } catch (error) {
+      if (stopper.signal.aborted) return;
+      const attempt = (failedPolls.get(scope) ?? 0) + 1;
+      failedPolls.set(scope, attempt);
+      reportRetry(scope, attempt, error);
+    }
   };
 
   const giveUp = (): void => {
-    for (const kill of [...pending]) finish(kill, undefined, false);
+    for (const scope of [...scopes.values()]) for (const progress of [...scope.kills]) finish(scope, progress, false);
   };
 
+  /** Polls the polled scopes, and waits for the watched ones, until no kill is pending or the deadline passes. */
   const runLoop = async (): Promise<void> => {
-    while (pending.length > 0 && !stopper.signal.aborted) {
-      await Promise.all([...groupByWorkload(pending)].map(pollWorkload));
+    while (pending() > 0 && !stopper.signal.aborted) {
+      const polled = [...scopes.values()].filter((s) => s.method === 'poll');
+      await Promise.all(polled.map(poll));
       const now = deps.clock.now();
-      if (pending.length === 0) return;
+      if (pending() === 0) return;
       if (now >= deadline) return giveUp();
-      await deps.clock.sleep(Math.min(pollMs, deadline - now), stopper.signal).catch(() => undefined);
+      const polling = [...scopes.values()].some((s) => s.method === 'poll');
+      await untilChanged(Math.min(polling ? pollMs : Number.POSITIVE_INFINITY, deadline - now));
     }
+  };
+
+  /** Sleeps `ms`, or less when a watched kill finishes or the deadline moves. */
+  const untilChanged = async (ms: number): Promise<void> => {
+    const sleeper = new AbortController();
+    const resolve = (): void => sleeper.abort();
+    changed.add(resolve);
+    const onStop = (): void => sleeper.abort();
+    stopper.signal.addEventListener('abort', onStop, { once: true });
+    if (!Number.isFinite(ms)) await new Promise<void>((r) => sleeper.signal.addEventListener('abort', () => r(), { once: true }));
+    else await deps.clock.sleep(ms, sleeper.signal).catch(() => undefined);
+    changed.delete(resolve);
+    stopper.signal.removeEventListener('abort', onStop);
+  };
+
+  const scopeOf = (kill: KillRecord): Scope => {
+    const key = keyOf(kill.workload);
+    const existing = scopes.get(key);
+    if (existing) return existing;
+    const ref = { kind: kill.workload.kind, namespace: kill.workload.namespace, name: kill.workload.name };
+    const scope: Scope = { ref, kills: [], state: new ScopeState(), method: 'poll', credited: new Set() };
+    const watched = deps.scopes?.join(ref, kill.workload.selector, {
+      changed: () => scopes.get(key) === scope && judgeWatched(scope),
+      failed: (error) => {
+        if (scopes.get(key) !== scope) return;
+        reportRetry(scope, 1, error);
+        scope.method = 'poll';
+        scope.state = new ScopeState();
+        scope.watched = undefined;
+        wake();
+      },
+    });
+    if (watched) Object.assign(scope, { method: 'watch', state: watched.state, watched });
+    scopes.set(key, scope);
+    return scope;
+  };
+
+  const judgeWatched = (scope: Scope): void => {
+    const status = scope.state.status;
+    if (status) for (const progress of scope.kills) noteStatus(progress, status.workload);
+    judge(scope);
   };
 
   return {
     track(kill) {
       deps.ledger?.tracking(kill.pod);
-      pending.push({ ...kill, known: new Set(kill.knownPodUids), replacementMs: undefined, victimGone: false, dipSeen: false });
+      const scope = scopeOf(kill);
+      scope.kills.push(startProgress(kill, scope.state));
+      if (scope.method === 'watch') judge(scope);
       loop ??= runLoop().finally(() => {
         loop = undefined;
       });
+      wake();
     },
     async settle(timeoutMs, signal) {
       deadline = deps.clock.now() + timeoutMs;
+      wake();
       const onAbort = (): void => stopper.abort();
       signal?.addEventListener('abort', onAbort, { once: true });
       await loop;
@@ -132,11 +194,4 @@ export function createRecoveryTracker(
   };
 }
 
-function groupByWorkload(kills: readonly Pending[]): Map<string, Pending[]> {
-  const groups = new Map<string, Pending[]>();
-  for (const kill of kills) {
-    const key = `${kill.workload.kind}/${kill.workload.namespace}/${kill.workload.name}`;
-    groups.set(key, [...(groups.get(key) ?? []), kill]);
-  }
-  return groups;
-}
+const keyOf = (w: WorkloadRef): string => `${w.kind}/${w.namespace}/${w.name}`;

@@ -43,6 +43,7 @@ export function toPod(pod: k8s.V1Pod, fallbackNamespace: string): Pod {
     labels: { ...meta.labels },
     annotations: { ...meta.annotations },
     owner,
+    resourceVersion: meta.resourceVersion,
   };
 }
 
@@ -62,6 +63,7 @@ function base(kind: WorkloadKind, obj: Common, fallbackNamespace: string): Omit<
     labels: { ...meta.labels },
     annotations: { ...meta.annotations },
     generation: meta.generation ?? 0,
+    resourceVersion: meta.resourceVersion,
   };
 }
 

@@ -42,6 +42,8 @@ export interface Workload extends WorkloadRef {
   available: number;
   /** StatefulSet only: status.currentRevision === status.updateRevision (true for the other kinds). */
   revisionsMatch: boolean;
+  /** metadata.resourceVersion: tells a status written after a given change from one written before it. */
+  resourceVersion?: string | undefined;
 }
 
 export interface OwnerRef {
@@ -67,6 +69,8 @@ export interface Pod extends PodRef {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   owner: OwnerRef | undefined;
+  /** metadata.resourceVersion. */
+  resourceVersion?: string | undefined;
 }
 
 export interface RequestOptions {

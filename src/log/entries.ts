@@ -55,12 +55,15 @@ export type LogEntry =
       cookie: string;
       pod: PodRef;
       workload: WorkloadRef;
+      /** How the stages were observed: a watch of the workload and its pods, or polling (watch forbidden or failing). */
       method: 'poll' | 'watch';
-      /** Milliseconds from the kill until a replacement pod existed. */
+      /** Milliseconds from the kill request until a replacement pod existed. */
       replacementMs: number | undefined;
-      /** Milliseconds from the kill until the workload was back to its pre-kill availability. */
+      /** Milliseconds from the kill request until the last stage: victim gone, replacement Ready, workload available again. */
       recoveredMs: number | undefined;
       recovered: boolean;
+      /** Absent only in entries written before stages were recorded. */
+      stages?: RecoveryStages | undefined;
     }
   | { kind: 'retry'; at: number; operation: string; attempt: number; message: string }
   | {
@@ -99,6 +102,24 @@ export type LogEntry =
     }
   | { kind: 'notify-failed'; at: number; channel: string; message: string }
   | { kind: 'run-end'; at: number; outcome: string; exitCode: number };
+
+/**
+ * When each stage of a kill's recovery was observed, in milliseconds from the kill request (as each event was received).
+ * A stage not reached is absent; `scheduled` is absent for a replacement created already bound to its node.
+ */
+export interface RecoveryStages {
+  /** The API server accepted the DELETE or eviction. */
+  accepted: number;
+  terminating?: number;
+  gone?: number;
+  /** A replacement pod that did not exist before the kill. */
+  replacement?: number;
+  scheduled?: number;
+  /** The replacement's Ready condition (readiness gates and sidecars included). */
+  ready?: number;
+  /** The workload's available count back to its pre-kill value, in a status written after the kill. */
+  available?: number;
+}
 
 export type LogKind = LogEntry['kind'];
 export type EntryOf<K extends LogKind> = Extract<LogEntry, { kind: K }>;

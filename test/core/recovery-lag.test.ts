@@ -25,7 +25,7 @@ describe('recovery tracking against a status that lags behind the pods', () => {
     const before = (await cluster.getWorkload({ kind, namespace: 'ns', name }))!;
     const pods = await cluster.listPods('ns', before.selector);
     await cluster.deletePod(pods[0]!);
-    tracker.track({ cookie: 'c', pod: pods[0]!, workload: before, knownPodUids: pods.map((p) => p.uid), at: clock.now() });
+    tracker.track({ cookie: 'c', pod: pods[0]!, workload: before, knownPodUids: pods.map((p) => p.uid), requestedAt: clock.now(), at: clock.now() });
     const settled = tracker.settle(20_000);
     while (entriesOf(log.entries(), 'recovery').length === 0) await clock.advance(50);
     await settled;

@@ -26,6 +26,11 @@ export interface KillRecord {
   workload: Workload;
   /** Every pod of the workload the tick saw; any other pod seen later is a replacement. */
   knownPodUids: string[];
+  /** The victim's node: a DaemonSet's replacement is the new pod on it. */
+  nodeName?: string | undefined;
+  /** When the DELETE or eviction was sent: recovery stages count from here. */
+  requestedAt: number;
+  /** When it was accepted. */
   at: number;
 }
 

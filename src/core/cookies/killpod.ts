@@ -117,6 +117,7 @@ async function killOne(cookie: KillPodCookie, tick: number, workload: Workload, 
     desired: workload.desired,
   };
   const options = { gracePeriodSeconds, serverDryRun: ctx.options.dryRun, signal: ctx.signal };
+  const requestedAt = ctx.clock.now();
   try {
     if (mode === 'evict') await ctx.cluster.evictPod(podRef, options);
     else await ctx.cluster.deletePod(podRef, options);
@@ -135,7 +136,7 @@ async function killOne(cookie: KillPodCookie, tick: number, workload: Workload, 
   const knownPodUids = pods.map((p) => p.uid);
   ctx.ledger.recordKill(workload, podRef, knownPodUids);
   ctx.log.append({ kind: 'bite', dryRun: ctx.options.dryRun, ...entry });
-  if (!ctx.options.dryRun) ctx.onKill?.({ cookie: cookie.name, pod: podRef, workload, knownPodUids, at: ctx.clock.now() });
+  if (!ctx.options.dryRun) ctx.onKill?.({ cookie: cookie.name, pod: podRef, workload, knownPodUids, nodeName: pod.nodeName, requestedAt, at: ctx.clock.now() });
 }
 
 function logError(cookie: KillPodCookie, tick: number, error: unknown, ctx: BiteContext): void {
