@@ -9,6 +9,7 @@ import type { Cluster } from './kube/types.js';
 import { createKillLog, type LogEntry } from './log/entries.js';
 import { runOptionDeclarations, type CamelOptions } from './options/declarations.js';
 import { pipelineOptionsFrom } from './options/pipeline-options.js';
+import { probeSetFor, probeSpecsFrom } from './probes/index.js';
 import { fromCamelCase, parseOptions } from './options/schema.js';
 import type { RunReport } from './report/types.js';
 import { runCommand } from './verify/run-command.js';
@@ -27,12 +28,15 @@ export type RunOptions = CamelOptions<typeof runOptionDeclarations, 'library'> &
   clock?: Clock;
   /** Called with every kill-log entry as it happens. */
   onEntry?: (entry: LogEntry) => void;
+  /** Called once when a probe with `abort: true` breaches and chaos halts; the reason is also in the report. */
+  onAbort?: (reason: string) => void;
 };
 
 /** The whole `cookiemonster run` as a function; returns the report the CLI renders. */
 export async function runPipeline(options: RunOptions, { signal }: { signal?: AbortSignal } = {}): Promise<RunReport> {
   const values = parseOptions(runOptionDeclarations, fromCamelCase(runOptionDeclarations, options, 'library'), 'field');
   const clock = options.clock ?? systemClock;
+  const probeSpecs = await probeSpecsFrom(values, process.cwd());
   const cookies = typeof options.cookies === 'string' ? await loadFrom(options.cookies) : options.cookies;
   const cluster = options.cluster ?? (await createCluster({ kubeconfig: values.kubeconfig, context: values.context, env: process.env, cwd: process.cwd() }));
   const seed = values.seed ?? randomSeed();
@@ -43,7 +47,7 @@ export async function runPipeline(options: RunOptions, { signal }: { signal?: Ab
     : options.verify;
   return executePipeline(
     pipelineOptionsFrom(values, { cookies, seed, defaultNamespace: cluster.defaultNamespace }),
-    { cluster, clock, rng: seededRng(seed), log, verification },
+    { cluster, clock, rng: seededRng(seed), log, verification, probes: probeSetFor(probeSpecs, { clock, cwd: process.cwd(), cluster, log }), onAbort: options.onAbort },
     { signal },
   );
 }

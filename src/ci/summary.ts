@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { entriesOf, type EntryOf } from '../log/entries.js';
 import { describeExecCounts } from '../log/exec-counts.js';
+import { probeSummaryLines } from '../probes/summary-lines.js';
 import { describeExecEnd } from '../log/format.js';
 import type { RunOutcome, RunReport } from '../report/types.js';
 import { mdDetails, mdFence, mdTable, mdText } from './markdown.js';
@@ -14,6 +15,7 @@ const verdicts: Record<RunOutcome, string> = {
   'deploy-failed': '❌ Deploy check failed',
   'chaos-failed': '❌ Chaos failed',
   'cluster-failed': '❌ Cluster access failed',
+  'steady-state-failed': '❌ Steady state not met',
   interrupted: '⚠️ Interrupted',
 };
 
@@ -26,6 +28,7 @@ export function renderStepSummary(report: RunReport): string {
     ...deployCheck(report),
     ...kills(report),
     ...nodeCommands(report),
+    ...probes(report),
     ...skips(report),
     ...verification(report),
   ];
@@ -94,6 +97,11 @@ function nodeCommands(report: RunReport): string[] {
     .slice(0, maxSummaryRows)
     .map((e) => [`+${formatDuration(Math.max(0, e.at - report.startedAt))}`, mdText(e.cookie), mdText(e.node), mdText(e.command.join(' ')), mdText(describeExecEnd(e))]);
   return [`### Node commands: ${describeExecCounts(execs)}\n\n${mdTable(['At', 'Cookie', 'Node', 'Command', 'Result'], rows)}${more(execs.length)}`];
+}
+
+function probes(report: RunReport): string[] {
+  const lines = probeSummaryLines(report.entries);
+  return lines.length === 0 ? [] : [`### Probes\n\n${lines.map((l) => `- ${mdText(l)}`).join('\n')}`];
 }
 
 function skips(report: RunReport): string[] {

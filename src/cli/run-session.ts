@@ -8,6 +8,7 @@ import { randomSeed, seededRng } from '../core/rng.js';
 import type { NodeExecRunner } from '../core/chaos.js';
 import type { Cluster } from '../kube/types.js';
 import { pipelineOptionsFrom } from '../options/pipeline-options.js';
+import { probeSetFor, probeSpecsFrom } from '../probes/index.js';
 import { createKillLog, entriesOf } from '../log/entries.js';
 import { formatEntry, toJsonLine } from '../log/format.js';
 import { attachNotifications } from '../notify/index.js';
@@ -27,6 +28,7 @@ const phaseTitles: Record<Phase, string> = {
   'deploy-check': 'Deploy check',
   preflight: 'RBAC preflight',
   chaos: 'Chaos',
+  'steady-state': 'Steady state (probes)',
   verification: 'Verification',
   recovery: 'Recovery',
 };
@@ -42,6 +44,7 @@ export async function runSession(
   const clock = systemClock;
   const seed = flags.seed ?? randomSeed();
   const log = createKillLog(clock);
+  const probeSpecs = await probeSpecsFrom(flags, io.cwd);
   const cluster = await connect((operation, attempt, message) => log.append({ kind: 'retry', operation, attempt, message }));
   // Slack (cookies with `slack: true`), the generic webhook ($KCM_SLACK_WEBHOOK_URL, $KCM_WEBHOOK_URL) and `events: true`.
   const notify = attachNotifications(log, { cluster, cookies }, await notificationSettings(flags, io));
@@ -64,6 +67,7 @@ export async function runSession(
       log,
       nodeExec: extras.nodeExec,
       verification: buildVerification(flags, {
+      probes: probeSetFor(probeSpecs, { clock, cwd: io.cwd, cluster, log }),
         clock,
         cwd: io.cwd,
         env: io.env,

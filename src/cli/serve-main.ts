@@ -20,6 +20,7 @@ import { serveOptionDeclarations, type OptionValues } from '../options/declarati
 import { biteOptionsFrom } from '../options/pipeline-options.js';
 import { parseOptions } from '../options/schema.js';
 import { notificationSettings } from './notify-settings.js';
+import { probeSpecsFrom } from '../probes/index.js';
 
 /** `cookiemonster serve`: flags → cookies → cluster → REST server, until SIGINT/SIGTERM. */
 export async function serveMain(raw: Flags, io: CliIo): Promise<number> {
@@ -76,6 +77,7 @@ async function serve(flags: ServeFlags, io: CliIo, kube: KubeConfigOptions, root
     cwd: io.cwd,
     bite: biteOptionsFrom(flags, self),
     nodeExec,
+    probes: await probeSpecsFrom(flags, io.cwd),
     token,
     log: (line) => io.stderr(`${line}\n`),
     logFormat: flags['log-format'],

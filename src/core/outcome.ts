@@ -16,15 +16,16 @@ export interface OutcomeInput {
 
 /**
  * Every reason the run did not pass, and the verdict. When several apply, the first of these wins:
- * interrupted (130/143) › deploy check or cluster (3) › verification (1) › chaos (4) › passed (0). A cluster error
+ * interrupted (130/143) › deploy check, cluster or steady state (3) › verification (1) › chaos (4) › passed (0). A cluster error
  * before chaos (unreachable, the RBAC preflight) with every deploy-check target ready is `cluster-failed`.
  */
 export function decideOutcome(input: OutcomeInput): { outcome: RunOutcome; exitCode: number; problems: string[] } {
   const deployProblems = input.deployCheck.filter((r) => !r.ready).map((r) => `not ready: ${r.name}: ${r.message}`);
   if (input.fatal) deployProblems.push(input.fatal);
+  const steadyProblems = steadyStateFailures(input.entries);
   const verifyProblems = input.verification?.failed ? [`verification failed: ${input.verification.shortMessage}`] : [];
   const chaosProblems = chaosFailures(input.entries, input.maxRecoveryMs);
-  const problems = [...deployProblems, ...verifyProblems, ...chaosProblems];
+  const problems = [...deployProblems, ...steadyProblems, ...verifyProblems, ...chaosProblems];
   if (input.interrupted) {
     const exitCode = input.interrupted === 'SIGINT' ? ExitCode.interruptedInt : ExitCode.interruptedTerm;
     return { outcome: 'interrupted', exitCode, problems: [`interrupted by ${input.interrupted}`, ...problems] };
@@ -33,9 +34,21 @@ export function decideOutcome(input: OutcomeInput): { outcome: RunOutcome; exitC
     const notReady = input.deployCheck.some((r) => !r.ready);
     return { outcome: notReady ? 'deploy-failed' : 'cluster-failed', exitCode: ExitCode.cluster, problems };
   }
+  if (steadyProblems.length > 0) return { outcome: 'steady-state-failed', exitCode: ExitCode.cluster, problems };
   if (verifyProblems.length > 0) return { outcome: 'verify-failed', exitCode: ExitCode.verifyFailed, problems };
   if (chaosProblems.length > 0) return { outcome: 'chaos-failed', exitCode: ExitCode.chaosFailed, problems };
   return { outcome: 'passed', exitCode: ExitCode.passed, problems };
+}
+
+/** Probes that did not hold before chaos (start-when within its time, or the steady state): nothing was killed. */
+export function steadyStateFailures(entries: readonly LogEntry[]): string[] {
+  return entriesOf(entries, 'probe-end')
+    .filter((e) => e.breached && (e.phase === 'before' || e.phase === 'start-when'))
+    .map((e) => {
+      const last = entriesOf(entries, 'probe').filter((p) => p.probe === e.probe && p.phase === e.phase && !p.ok).at(-1);
+      const what = e.phase === 'before' ? 'steady state not met before chaos' : `did not pass within its start-when time (${e.samples} samples)`;
+      return `probe ${e.probe}: ${what}${last ? `: ${last.message}` : ''}; nothing was killed`;
+    });
 }
 
 /** The verdict of a chaos-only run (a server job) still in progress: what the same rule says of its entries so far. */
@@ -53,6 +66,13 @@ export function chaosFailures(entries: readonly LogEntry[], maxRecoveryMs: numbe
     else if (maxRecoveryMs !== undefined && (e.recoveredMs ?? 0) > maxRecoveryMs) {
       problems.push(`slow recovery: ${what}: ${formatDuration(e.recoveredMs ?? 0)}, over the ${formatDuration(maxRecoveryMs)} SLO`);
     }
+  }
+  for (const e of entriesOf(entries, 'chaos-abort')) problems.push(`chaos aborted: ${e.reason}`);
+  for (const e of entriesOf(entries, 'probe-end')) {
+    if (!e.breached || e.phase === 'before' || e.phase === 'start-when') continue;
+    const last = entriesOf(entries, 'probe').filter((p) => p.probe === e.probe && p.phase === e.phase && !p.ok).at(-1);
+    const what = e.phase === 'after' ? 'failed after recovery (steady state not restored)' : `breached during chaos (${e.failures} of ${e.samples} samples failed; tolerance: ${e.tolerance})`;
+    problems.push(`probe ${e.probe} ${what}${last ? `: ${last.message}` : ''}`);
   }
   for (const e of entriesOf(entries, 'exec')) {
     if (e.exitCode !== 0 && !e.dryRun && !e.cancelled) problems.push(`cookie ${e.cookie}: node ${e.node}: ${e.command.join(' ')} ${describeExecEnd(e)}`);

@@ -3,6 +3,8 @@ import { describeError, isCookieError } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
 import type { KillLog } from '../log/entries.js';
 import type { DeployCheckResult, ExternalCase, RunReport, VerifyResult } from '../report/types.js';
+import { probeImpact } from '../probes/impact.js';
+import type { ProbeSet } from '../probes/runner.js';
 import { accessNeeds, checkAccess } from './access-preflight.js';
 import { startChaos, type NodeExecRunner } from './chaos.js';
 import type { Clock } from './clock.js';
@@ -14,7 +16,7 @@ import { buildRunReport } from './run-report.js';
 import { createRecoveryTracker } from './recovery.js';
 import { newRunId, type Rng } from './rng.js';
 
-export type Phase = 'deploy-check' | 'preflight' | 'chaos' | 'verification' | 'recovery';
+export type Phase = 'deploy-check' | 'preflight' | 'steady-state' | 'chaos' | 'verification' | 'recovery';
 
 export interface PipelineOptions {
   cookies: Cookie[];
@@ -51,6 +53,10 @@ export interface PipelineDeps {
   settle?: (() => Promise<void>) | undefined;
   /** Kills not yet recovered, shared with other runs of this process; default: one ledger for this run alone. */
   ledger?: AvailabilityLedger | undefined;
+  /** Probes: start-when and steady state before chaos, sampled during it (a breach may abort it), checked after recovery. */
+  probes?: ProbeSet | undefined;
+  /** Called once when a probe with `abort: true` breaches: no cookie bites again in this run. */
+  onAbort?: ((reason: string) => void) | undefined;
 }
 
 export interface PipelineControl {
@@ -133,7 +139,15 @@ async function lifecycle(
         const needs = accessNeeds(options.cookies, { mode: options.bite.mode, nodeExec: deps.nodeExec?.access });
         await phase('preflight', () => checkAccess(deps.cluster, needs, log, signal));
       }
-      ({ verification, externalCases } = await chaosWindow(options, deps, signal, stop, phase, onChaos));
+      const probes = deps.probes;
+      const steady = !probes || (await phase('steady-state', async () => (await probes.awaitStart(signal)) && (await probes.checkOnce('before', signal))));
+      if (steady && !signal.aborted && !stop.aborted) {
+        ({ verification, externalCases } = await chaosWindow(options, deps, signal, stop, phase, onChaos));
+        if (probes && !signal.aborted) {
+          for (const impact of probeImpact(log.entries())) log.append(impact);
+          await phase('steady-state', () => probes.checkOnce('after', signal));
+        }
+      }
     }
   } catch (error) {
     if (!signal.aborted) fatal = isCookieError(error) ? describeError(error) : `internal error: ${describeError(error)}`;
@@ -176,6 +190,14 @@ async function chaosWindow(
   const stopChaos = (): void => onChaos(chaos.stop());
   stop.addEventListener('abort', stopChaos, { once: true });
   onChaos(chaos.done);
+  const probing = deps.probes?.watchDuring({
+    signal,
+    onAbort: (probe, reason) => {
+      deps.log.append({ kind: 'chaos-abort', probe, reason });
+      deps.onAbort?.(reason);
+      stopChaos();
+    },
+  });
   let outcome: Awaited<ReturnType<Verification['run']>> | undefined;
   try {
     if (deps.verification) {
@@ -190,6 +212,7 @@ async function chaosWindow(
   } finally {
     stop.removeEventListener('abort', stopChaos);
     await chaos.stop();
+    await probing?.stop();
     deps.onPhase?.('chaos', 'end');
   }
   if (signal.aborted) tracker.abandon();

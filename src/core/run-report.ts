@@ -45,5 +45,6 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     verification: parts.verification,
     externalCases: parts.externalCases,
     entries: [...entries],
+    abortReason: entriesOf(entries, 'chaos-abort')[0]?.reason,
   };
 }

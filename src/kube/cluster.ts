@@ -7,8 +7,10 @@ import { toNodeInfo, toPod } from './mapping.js';
 import { namespacedPath, podPath } from './paths.js';
 import { createRequester, type ListPage, type RequestSettings } from './request.js';
 import { createRest, type Rest } from './rest.js';
+import { createRestStream, type RestStream } from './rest-stream.js';
 import { selectorToString } from './selector.js';
 import { workloadKinds, type Cluster, type HelmRelease, type Workload, type WorkloadKind } from './types.js';
+import { runWatch, type WatchTarget } from './watch.js';
 import { workloadApis } from './workloads.js';
 
 export interface ClusterSettings extends Omit<RequestSettings, 'server'> {
@@ -25,6 +27,7 @@ export function createKubeCluster(
   connection: Connection,
   settings: ClusterSettings,
   rest: Rest = createRest(connection, { gzip: resolved.cluster?.fields['disable-compression'] !== true }),
+  stream: RestStream = createRestStream(connection),
 ): Cluster {
   const requester = createRequester({ ...settings, server: resolved.server });
   const { call, listAll } = requester;
@@ -42,6 +45,11 @@ export function createKubeCluster(
       (item) => api.toWorkload(item, namespace),
       signal,
     );
+  };
+
+  const watchDeps = { requester, stream, server: resolved.server, pageSize: limit, get: <R>(path: string, query: Record<string, string | number | undefined>, signal: AbortSignal) => rest<R>({ method: 'GET', path, query, signal }) };
+  const watch = <T>(target: WatchTarget<T>, listener: Parameters<typeof runWatch<T>>[2], options: Parameters<typeof runWatch<T>>[3]): void => {
+    void runWatch(watchDeps, target, listener, options);
   };
 
   const cluster: Cluster = {
@@ -118,6 +126,25 @@ export function createKubeCluster(
       return listAll({ verb: 'list', resource: 'nodes' }, page<k8s.V1Node>('/api/v1/nodes'), toNodeInfo, options.signal);
     },
 
+    async countReadyEndpoints(namespace, service, options = {}) {
+      const labelSelector = `kubernetes.io/service-name=${service}`;
+      const slices = (version: 'v1' | 'v1beta1') =>
+        listAll(
+          { verb: 'list', resource: 'endpointslices', group: 'discovery.k8s.io', namespace },
+          page<k8s.V1EndpointSlice>(namespacedPath(`/apis/discovery.k8s.io/${version}`, namespace, 'endpointslices'), { labelSelector }),
+          (slice) => (slice.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length,
+          options.signal,
+        );
+      let counts: number[];
+      try {
+        counts = await slices('v1');
+      } catch (error) {
+        if (!isCookieError(error) || error.code !== 'not-found') throw error;
+        counts = await slices('v1beta1');
+      }
+      return counts.reduce((sum, n) => sum + n, 0);
+    },
+
     async createEvent(namespace, event, options = {}) {
       const now = new Date();
       await call(
@@ -160,6 +187,17 @@ export function createKubeCluster(
         options.signal,
       );
       return review.status?.allowed === true;
+    },
+
+    watchPods(namespace, selector, listener, options) {
+      const labelSelector = selectorToString(selector) || undefined;
+      watch({ op: { verb: 'watch', resource: 'pods', namespace }, path: podPath(namespace), query: { labelSelector }, map: (p) => toPod(p as k8s.V1Pod, namespace) }, listener, options);
+    },
+
+    watchWorkload(ref, listener, options) {
+      const api = workloadApis[ref.kind];
+      const path = namespacedPath('/apis/apps/v1', ref.namespace, api.resource);
+      watch({ op: { verb: 'watch', resource: api.resource, group: 'apps', namespace: ref.namespace }, path, query: { fieldSelector: `metadata.name=${ref.name}` }, map: (o) => api.toWorkload(o, ref.namespace) }, listener, options);
     },
 
     async version(options = {}) {

@@ -111,6 +111,24 @@ export interface AccessCheck {
   namespace: string;
 }
 
+/** What a watch reports: a complete list (at the start, and again after 410 Gone), then one event per change. */
+export type WatchEvent<T> = { type: 'SYNCED'; objects: T[] } | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: T };
+
+export interface WatchListener<T> {
+  event(event: WatchEvent<T>): void;
+  /** The watch gave up: forbidden, or failing again and again. No event follows. */
+  failed(error: unknown): void;
+}
+
+export interface WatchOptions {
+  /** Stops the watch. */
+  signal: AbortSignal;
+  /** Sleeps for backoff and the silence timeout: the run's Clock. */
+  timer: { sleep(ms: number, signal?: AbortSignal): Promise<void> };
+  /** No line at all (event or bookmark) for this long: the stream is taken for dead and reopened. Default 60 s. */
+  silenceMs?: number | undefined;
+}
+
 /** What the product needs from Kubernetes. Every call has a timeout and honours `signal`. */
 export interface Cluster {
   /** The API server URL, for messages. */
@@ -130,9 +148,15 @@ export interface Cluster {
   /** Workloads of a Helm release: those labelled `app.kubernetes.io/instance=NAME` (or `release=NAME`). */
   listReleaseWorkloads(namespace: string, release: string, options?: RequestOptions): Promise<Workload[]>;
   listNodes(options?: RequestOptions): Promise<NodeInfo[]>;
+  /** Ready endpoints of a Service, from its EndpointSlices (discovery.k8s.io/v1, else v1beta1 before Kubernetes 1.21). */
+  countReadyEndpoints(namespace: string, service: string, options?: RequestOptions): Promise<number>;
   createEvent(namespace: string, event: KubeEvent, options?: RequestOptions): Promise<void>;
   /** SelfSubjectAccessReview: may the current identity do this? */
   canI(check: AccessCheck, options?: RequestOptions): Promise<boolean>;
   /** GET /version, e.g. "v1.20.2". */
   version(options?: RequestOptions): Promise<string>;
+  /** LIST then WATCH the pods matching `selector`, until `options.signal` aborts. Absent where the Cluster cannot watch. */
+  watchPods?(namespace: string, selector: LabelSelector, listener: WatchListener<Pod>, options: WatchOptions): void;
+  /** LIST then WATCH one workload, until `options.signal` aborts. */
+  watchWorkload?(ref: WorkloadRef, listener: WatchListener<Workload>, options: WatchOptions): void;
 }

@@ -1,3 +1,4 @@
+import type { ProbePhase } from '../probes/spec.js';
 import type { CookieScope } from '../core/cookie-target.js';
 import type { Clock } from '../core/clock.js';
 import type { ErrorCode } from '../errors.js';
@@ -101,6 +102,14 @@ export type LogEntry =
       stderr: string;
     }
   | { kind: 'notify-failed'; at: number; channel: string; message: string }
+  /** A probe sample: every failure, and a pass when the probe starts passing (its first sample, or after failures). */
+  | { kind: 'probe'; at: number; probe: string; phase: ProbePhase | 'start-when'; ok: boolean; message: string }
+  /** A probe's phase is over: its samples, failures, and whether its tolerance was breached. */
+  | { kind: 'probe-end'; at: number; probe: string; phase: ProbePhase | 'start-when'; samples: number; failures: number; breached: boolean; tolerance: string }
+  /** A probe with `abort: true` breached its tolerance: no cookie bites again in this run. */
+  | { kind: 'chaos-abort'; at: number; probe: string; reason: string }
+  /** Failed samples of a probe during one kill's outage window (from the kill to its recovery). */
+  | { kind: 'probe-impact'; at: number; probe: string; cookie: string; pod: PodRef; workload: WorkloadRef; failures: number }
   | { kind: 'run-end'; at: number; outcome: string; exitCode: number };
 
 /**

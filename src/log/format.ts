@@ -26,6 +26,10 @@ const text: Formatters = {
       ? `recovered: ${e.workload.kind}/${e.workload.name} after ${ms(e.recoveredMs)} (replacement after ${ms(e.replacementMs)}) for pod ${e.pod.name}`
       : `NOT RECOVERED: ${e.workload.kind}/${e.workload.name} after losing pod ${e.pod.name} (replacement ${e.replacementMs === undefined ? 'never seen' : `after ${ms(e.replacementMs)}`})`,
   retry: (e) => `retry ${e.attempt} of ${e.operation}: ${e.message}`,
+  probe: (e) => `probe ${e.probe} (${e.phase}): ${e.ok ? 'ok' : 'FAILED'}: ${e.message}`,
+  'probe-end': (e) => `probe ${e.probe} (${e.phase}): ${e.samples} samples, ${e.failures} failed${e.breached ? `, BREACHED (tolerance ${e.tolerance})` : ''}`,
+  'chaos-abort': (e) => `chaos aborted: ${e.reason}`,
+  'probe-impact': (e) => `probe ${e.probe}: ${e.failures} failed ${e.failures === 1 ? 'sample' : 'samples'} during the recovery of ${e.pod.namespace}/${e.pod.name} (${e.workload.kind}/${e.workload.name}, cookie ${e.cookie})`,
   'cookie-stop': (e) => `cookie ${e.cookie} stopped (${e.reason}): ${e.bites} kills, ${e.skips} skips, ${e.errors} errors`,
   'verify-start': (e) => `verification: ${e.command.join(' ')}`,
   'verify-end': (e) =>

@@ -50,6 +50,12 @@ const kills = {
   'log-format': { value: { type: 'choice', choices: ['text', 'legacy', 'json'] }, default: defaults.logFormat, describe: 'log style (legacy: the original wording)', group: 'Reports and output:' },
 } as const satisfies Record<string, OptionDeclaration>;
 
+/** Probes of `run` and `serve` (every server job runs them). */
+const probes = {
+  probes: { value: string, describe: 'probe file (YAML or JSON list): steady state before chaos, samples during it (abort on breach), check after recovery', group: 'Probes:', library: true },
+  'probe-http': { value: list, describe: 'an http probe of URL in every phase, failing the run on the first bad answer (repeatable)', group: 'Probes:', library: true },
+} as const satisfies Record<string, OptionDeclaration>;
+
 const notifications = {
   'slack-webhook-file': { value: string, describe: 'file holding the Slack webhook URL (else $KCM_SLACK_WEBHOOK_URL)', group: 'Notifications:' },
   'webhook-file': { value: string, describe: 'file holding a generic webhook URL (else $KCM_WEBHOOK_URL)', group: 'Notifications:' },
@@ -77,8 +83,10 @@ export const runOptionDeclarations = {
   'rally-deployment': { value: string, describe: 'rally deployment/env name', group: 'Verification:' },
   junit: { value: { type: 'string', minLength: 1 }, default: defaults.junit, describe: 'JUnit XML output', group: 'Reports and output:' },
   'kill-log': { value: { type: 'string', minLength: 1 }, default: defaults.killLog, describe: 'JSON-lines kill log', group: 'Reports and output:' },
+  html: { value: { type: 'string', minLength: 1 }, default: defaults.html, describe: 'HTML timeline report (self-contained, works offline)', group: 'Reports and output:' },
   ci: { value: { type: 'choice', choices: ['auto', 'github', 'gitlab', 'jenkins', 'plain'] }, default: defaults.ci, describe: 'CI-native output', group: 'Reports and output:' },
   color: { value: boolean, describe: 'colour (default: on a TTY; NO_COLOR/FORCE_COLOR respected)', group: 'Reports and output:' },
+  ...probes,
   ...notifications,
 } as const satisfies Record<string, OptionDeclaration>;
 
@@ -93,6 +101,7 @@ export const serveOptionDeclarations = {
   'worker-namespace': { value: string, describe: 'namespace of the nodeexec worker DaemonSet (default: $POD_NAMESPACE, else cookiemonster)', group: 'nodeexec:' },
   'worker-selector': { value: { type: 'string', minLength: 1 }, default: defaults.workerSelector, describe: 'label selector of the worker pods', group: 'nodeexec:' },
   'worker-container': { value: string, default: defaults.workerContainer, describe: 'container to exec into ("" = the only one)', group: 'nodeexec:' },
+  ...probes,
   ...notifications,
 } as const satisfies Record<string, OptionDeclaration>;
 

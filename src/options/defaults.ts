@@ -9,6 +9,7 @@ export const defaults = {
   mode: 'delete',
   junit: 'reports/cookiemonster-junit.xml',
   killLog: 'reports/cookiemonster-kills.jsonl',
+  html: 'reports/cookiemonster-report.html',
   logFormat: 'text',
   ci: 'auto',
   port: 8080,

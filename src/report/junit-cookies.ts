@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { entriesOf, type EntryOf, type LogEntry } from '../log/entries.js';
 import { failure, passed, seconds, type CaseSpec, type SuiteSpec } from './junit-model.js';
 import { describeExecEnd } from '../log/format.js';
+import { describeImpact } from '../probes/impact.js';
 import type { CookieSummary, RunReport } from './types.js';
 
 type Recovery = EntryOf<'recovery'>;
@@ -16,8 +17,13 @@ export function cookieSuite(report: RunReport, cookie: CookieSummary): SuiteSpec
   const mine = report.entries.filter((e) => 'cookie' in e && e.cookie === cookie.name);
   const recoveries = new Map(entriesOf(mine, 'recovery').map((r) => [r.pod.uid, r]));
   const cases: CaseSpec[] = [];
+  const impacts = entriesOf(mine, 'probe-impact');
   for (const entry of mine) {
     const spec = caseOf(entry, className, recoveries, report.maxRecoveryMs);
+    if (spec && entry.kind === 'bite') {
+      const hurt = impacts.filter((i) => i.pod.uid === entry.pod.uid).map((i) => describeImpact(i));
+      if (hurt.length > 0) spec.systemOut = [spec.systemOut, ...hurt].filter(Boolean).join('\n');
+    }
     if (spec) cases.push(spec);
   }
   const start = entriesOf(mine, 'cookie-start')[0];

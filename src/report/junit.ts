@@ -1,6 +1,7 @@
 import { attributeCases } from './attribution.js';
 import { caseChaosNote, verificationChaosNote } from './attribution-text.js';
 import { cookieSuite } from './junit-cookies.js';
+import { probeSuites } from './junit-probes.js';
 import { uniqueCaseNames, type SuiteSpec } from './junit-model.js';
 import { renderJUnit } from './junit-xml.js';
 import { deployCheckSuite, externalCase, runSuite, verificationCase, verificationSuiteName } from './junit-suites.js';
@@ -16,6 +17,7 @@ export function toJUnitXml(report: RunReport): string {
   const deploy = deployCheckSuite(report);
   if (deploy) suites.push(deploy);
   for (const cookie of report.cookies) suites.push(cookieSuite(report, cookie));
+  suites.push(...probeSuites(report));
 
   const verifyStart = report.verification?.startedAt ?? report.startedAt;
   const verification: SuiteSpec = { name: verificationSuiteName, startedAt: verifyStart, timeSeconds: 0, cases: [] };

@@ -48,7 +48,7 @@ export interface DeployCheckResult {
   durationMs: number;
 }
 
-export type RunOutcome = 'passed' | 'verify-failed' | 'deploy-failed' | 'cluster-failed' | 'chaos-failed' | 'interrupted';
+export type RunOutcome = 'passed' | 'verify-failed' | 'deploy-failed' | 'cluster-failed' | 'steady-state-failed' | 'chaos-failed' | 'interrupted';
 
 export interface CookieSummary {
   name: string;
@@ -77,4 +77,6 @@ export interface RunReport {
   entries: LogEntry[];
   /** One line per reason the run did not pass. */
   problems: string[];
+  /** Why chaos was halted early (a probe with `abort: true` breached), if it was. */
+  abortReason?: string | undefined;
 }

@@ -20,7 +20,8 @@ export interface Job {
   state: 'running' | 'stopping' | 'finished';
   stoppedAt: number | undefined;
   finishedAt: number | undefined;
-  endReason: 'duration' | 'stopped' | 'shutdown' | undefined;
+  /** `aborted`: a probe with `abort: true` breached. */
+  endReason: 'duration' | 'stopped' | 'shutdown' | 'aborted' | undefined;
   /** The run's report, once finished. */
   report: RunReport | undefined;
   /** Resolves once finished: recovery settled, notifications flushed, kill-log file closed. Never rejects. */

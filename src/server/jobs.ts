@@ -6,6 +6,7 @@ import type { BiteOptions } from '../core/cookies/context.js';
 import { createAvailabilityLedger } from '../core/ledger.js';
 import { startRun } from '../core/pipeline.js';
 import { defaults } from '../options/defaults.js';
+import { probeSetFor, type ProbeSpec } from '../probes/index.js';
 import { seededRng, type Rng } from '../core/rng.js';
 import { describeError } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
@@ -32,6 +33,10 @@ export interface JobSettings {
   rng: Rng;
   bite: BiteOptions;
   nodeExec?: NodeExecRunner | undefined;
+  /** Probes every job runs; a breach of one with `abort: true` ends the job's chaos (endReason "aborted"). */
+  probes?: readonly ProbeSpec[] | undefined;
+  /** Where relative probe files (CA, commands) are resolved. */
+  cwd?: string | undefined;
   /** How long to keep measuring recovery after a job stops. */
   recoveryTimeoutMs: number;
   recoveryPollMs?: number | undefined;

@@ -38,6 +38,12 @@ export function createMetrics() {
           return inc('cookiemonster_errors_total', { cookie: entry.cookie ?? '' });
         case 'exec':
           return inc('cookiemonster_exec_total', { cookie: entry.cookie, result: entry.exitCode === 0 ? 'success' : 'failure' });
+        case 'probe':
+          return entry.ok ? undefined : inc('cookiemonster_probe_failures_total', { probe: entry.probe, phase: entry.phase });
+        case 'probe-end':
+          return entry.breached ? inc('cookiemonster_probe_breaches_total', { probe: entry.probe, phase: entry.phase }) : undefined;
+        case 'chaos-abort':
+          return inc('cookiemonster_chaos_aborts_total', { probe: entry.probe });
         case 'notify-failed':
           return inc('cookiemonster_notify_failures_total', { channel: entry.channel });
         case 'recovery': {
@@ -68,6 +74,9 @@ export function createMetrics() {
         cookiemonster_exec_total: ['counter', 'nodeexec commands run, by cookie and result.'],
         cookiemonster_notify_failures_total: ['counter', 'Failed notification attempts, by channel.'],
         cookiemonster_unrecovered_total: ['counter', 'Kills whose workload did not recover in time, by cookie.'],
+        cookiemonster_probe_failures_total: ['counter', 'Failed probe samples, by probe and phase.'],
+        cookiemonster_probe_breaches_total: ['counter', 'Probe phases whose tolerance was breached, by probe and phase.'],
+        cookiemonster_chaos_aborts_total: ['counter', 'Jobs whose chaos a probe with abort: true halted, by probe.'],
       };
       for (const [name, [type, text]] of Object.entries(help)) {
         const series = [...counters.values()].filter((c) => c.name === name);

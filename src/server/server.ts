@@ -16,6 +16,7 @@ import { openCookieCatalog } from '../config/catalog.js';
 import { HttpError, sendJsonError, sendText, toHttpError } from './http-io.js';
 import { createJobRegistry, type Job, type JobRegistry } from './jobs.js';
 import { createMetrics } from './metrics.js';
+import type { ProbeSpec } from '../probes/index.js';
 import { reading, type Route } from './route.js';
 import { answersJson, resolveRoute, routeSegments } from './router.js';
 
@@ -29,6 +30,8 @@ export interface ServerDeps {
   cwd?: string | undefined;
   bite?: Partial<BiteOptions> | undefined;
   nodeExec?: NodeExecRunner | undefined;
+  /** Probes every job runs (`serve --probes`): steady state before, samples during (abort on breach), after. */
+  probes?: readonly ProbeSpec[] | undefined;
   /** Bearer token for every route that changes state. Required when listening on a non-loopback address. */
   token?: string | undefined;
   /** Where server log lines go (the CLI: stderr); never receives the token. */
@@ -67,6 +70,8 @@ export function createServer(deps: ServerDeps): CookieServer {
     rng: deps.rng ?? seededRng(randomSeed()),
     bite,
     nodeExec: deps.nodeExec,
+    probes: deps.probes,
+    cwd: deps.cwd,
     recoveryTimeoutMs: deps.recoveryTimeoutMs ?? deps.maxRecoveryMs ?? defaults.recoveryTimeoutMs,
     recoveryPollMs: deps.recoveryPollMs,
     maxRecoveryMs: deps.maxRecoveryMs,

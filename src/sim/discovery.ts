@@ -3,7 +3,7 @@ import { resourceTable, type VersionFilter } from './resources.js';
 /** Minimal discovery and non-resource endpoints: /version, /api, /apis, /api/v1, /apis/G/V, /healthz. */
 export function versionFilter(gitVersion: string): VersionFilter {
   const minor = Number(/^v?\d+\.(\d+)/.exec(gitVersion)?.[1] ?? 99);
-  return (group, version) => !(group === 'policy' && version === 'v1' && minor < 21);
+  return (group, version) => !((group === 'policy' || group === 'discovery.k8s.io') && version === 'v1' && minor < 21);
 }
 
 export function versionInfo(gitVersion: string): Record<string, string> {

@@ -19,6 +19,7 @@ export const resourceTable: readonly ResourceInfo[] = [
   { group: 'apps', versions: ['v1'], resource: 'daemonsets', kind: 'DaemonSet', namespaced: true, subresources: ['status'] },
   { group: 'apps', versions: ['v1'], resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, subresources: ['status'] },
   { group: 'policy', versions: ['v1', 'v1beta1'], resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, subresources: ['status'] },
+  { group: 'discovery.k8s.io', versions: ['v1', 'v1beta1'], resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, subresources: [] },
   { group: 'authorization.k8s.io', versions: ['v1'], resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, subresources: [] },
 ];
 

@@ -199,6 +199,10 @@ export function createMemoryCluster(options: { server?: string; defaultNamespace
       await enter('listNodes', [], request);
       return [{ name: 'node-1', ready: true, internalIp: '10.0.0.1' }];
     },
+    async countReadyEndpoints(namespace, service, request) {
+      await enter('countReadyEndpoints', [namespace, service], request);
+      return 0;
+    },
     async createEvent(namespace, event, request) {
       await enter('createEvent', [namespace, event], request);
     },
