@@ -115,6 +115,11 @@ export function createJobRegistry(settings: JobSettings) {
         verification: undefined,
         nodeExec: settings.nodeExec,
         ledger,
+        probes: probeSetFor(settings.probes ?? [], { clock, cwd: settings.cwd ?? process.cwd(), cluster, log }),
+        onAbort: () => {
+          job.endReason ??= 'aborted';
+          job.stoppedAt ??= clock.now();
+        },
         onPhase: (phase, state) => {
           if (phase !== 'chaos' || state !== 'end') return;
           job.stoppedAt ??= clock.now();
