@@ -4,7 +4,10 @@ import { describeExecCounts } from '../log/exec-counts.js';
 import { probeSummaryLines } from '../probes/summary-lines.js';
 import { describeExecEnd } from '../log/format.js';
 import type { RunOutcome, RunReport } from '../report/types.js';
+import { attributeCases, attributionLabel, describeKill } from '../report/attribution.js';
+import { failureSplit } from '../report/attribution-text.js';
 import { mdDetails, mdFence, mdTable, mdText } from './markdown.js';
+import { killGantt } from './mermaid.js';
 
 /** Rows beyond this go to the kill log only, so the summary stays far below GitHub's 1 MiB. */
 export const maxSummaryRows = 200;
@@ -27,6 +30,7 @@ export function renderStepSummary(report: RunReport): string {
     ...problems(report),
     ...deployCheck(report),
     ...kills(report),
+    ...chart(report),
     ...nodeCommands(report),
     ...probes(report),
     ...skips(report),
@@ -118,6 +122,7 @@ function verification(report: RunReport): string[] {
   const failedCases = report.externalCases.filter((c) => c.failure !== undefined || c.error !== undefined);
   if (report.externalCases.length > 0) lines.push('', `Merged test cases: ${report.externalCases.length}, failed: ${failedCases.length}`);
   for (const c of failedCases.slice(0, maxSummaryRows)) lines.push(`- ${mdText(`${c.className}.${c.name}`)}: ${mdText(c.failure ?? c.error ?? '')}`);
+  lines.push(...testFailures(report));
   if (v.failed && v.stderrTail.trim() !== '') lines.push('', mdDetails('stderr (last lines)', mdFence(v.stderrTail)));
   if (v.failed && v.stdoutTail.trim() !== '') lines.push('', mdDetails('stdout (last lines)', mdFence(v.stdoutTail)));
   return [lines.join('\n')];
@@ -125,4 +130,23 @@ function verification(report: RunReport): string[] {
 
 function more(total: number): string {
   return total > maxSummaryRows ? `\n\n… and ${total - maxSummaryRows} more in the kill log.` : '';
+}
+
+function chart(report: RunReport): string[] {
+  const gantt = killGantt(report);
+  return gantt ? [`### Timeline\n\n${gantt}`] : [];
+}
+
+/** Which failed cases overlapped a kill (named), which failed outside any kill window, which had no times. */
+function testFailures(report: RunReport): string[] {
+  const attribution = attributeCases(report);
+  const split = failureSplit(attribution);
+  if (!split) return [];
+  const failed = [...attribution.failedDuringChaos, ...attribution.failedOutsideKills, ...attribution.failedUntimed].slice(0, maxSummaryRows);
+  const rows = failed.map((c) => [
+    mdText(`${c.testCase.className}.${c.testCase.name}`),
+    c.timed && c.kills.length > 0 ? `**${attributionLabel(c) ?? ''}**` : (attributionLabel(c) ?? ''),
+    c.timed ? mdText(c.kills.map(describeKill).join('; ')) || 'none' : 'see the verification as a whole',
+  ]);
+  return ['', `Test failures and kills: ${mdText(split)}`, '', mdTable(['Test case', 'Verdict', 'Kills overlapping'], rows)];
 }

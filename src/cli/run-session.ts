@@ -12,6 +12,7 @@ import { probeSetFor, probeSpecsFrom } from '../probes/index.js';
 import { createKillLog, entriesOf } from '../log/entries.js';
 import { formatEntry, toJsonLine } from '../log/format.js';
 import { attachNotifications } from '../notify/index.js';
+import { toHtmlReport } from '../report/html/report.js';
 import { toJUnitXml } from '../report/junit.js';
 import type { RunReport } from '../report/types.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
@@ -83,14 +84,17 @@ export async function runSession(
   notify.detach();
   const junitPath = resolve(io.cwd, flags.junit);
   const killLogPath = resolve(io.cwd, flags['kill-log']);
+  const htmlPath = resolve(io.cwd, flags.html);
   await writeFileAtomic(junitPath, toJUnitXml(report));
   await writeFileAtomic(killLogPath, report.entries.map((e) => `${toJsonLine(e)}\n`).join(''));
-  io.stdout(renderSummary(report, { junit: flags.junit, killLog: flags['kill-log'] }));
+  await writeFileAtomic(htmlPath, toHtmlReport(report));
+  io.stdout(renderSummary(report, { junit: flags.junit, killLog: flags['kill-log'], html: flags.html }));
   if (report.exitCode !== 0) ci.error(report.problems[0] ?? report.outcome, { title: `chaos test ${report.outcome}` });
   await ci.summary(renderStepSummary(report));
   await ci.setOutputs({
     junit: junitPath,
     'kill-log': killLogPath,
+    html: htmlPath,
     kills: String(entriesOf(report.entries, 'bite').length),
     verdict: report.outcome,
     'exit-code': String(report.exitCode),

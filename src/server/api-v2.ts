@@ -6,6 +6,7 @@ import { formatIssues } from '../config/issues.js';
 import { fromKillPodFile } from '../config/normalize.js';
 import { killPodFileSchema, type Cookie } from '../config/schema.js';
 import { toJsonLine } from '../log/format.js';
+import { toHtmlReport } from '../report/html/report.js';
 import { toJUnitXml } from '../report/junit.js';
 import { enforceCeiling } from './ceiling.js';
 import type { RouteContext } from './context.js';
@@ -34,7 +35,7 @@ const startBody = z.strictObject(
 
 const bodyHint = 'POST {"cookie": "killpod/NAME"} or {"name": "my-job", "cookie": {"kind": "deployment", "namespace": "openstack", "interval": 30}}';
 
-/** `/api/v2/jobs[/ID[/log|junit|stop]]`; undefined for anything else. Creating and stopping jobs change state. */
+/** `/api/v2/jobs[/ID[/log|junit|report.html|stop]]`; undefined for anything else. Creating and stopping jobs change state. */
 export function apiV2Route(method: string, segments: readonly string[]): Route | undefined {
   const [api, version, collection, id, action, ...rest] = segments;
   if (api !== 'api' || version !== 'v2' || collection !== 'jobs' || rest.length > 0) return undefined;
@@ -52,6 +53,11 @@ export function apiV2Route(method: string, segments: readonly string[]): Route |
       });
     case 'junit':
       return reading((ctx) => junit(ctx, jobOf(ctx, id)));
+    case 'report.html':
+      return reading((ctx) => {
+        requireMethod(ctx.req, 'GET');
+        sendText(ctx.res, 200, toHtmlReport(jobReport(jobOf(ctx, id), ctx.server, ctx.clock.now())), 'text/html; charset=utf-8');
+      });
     case 'stop':
       return changing((ctx) => stopJob(ctx, id));
     default:
