@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Cookie } from '../config/schema.js';
 import { describeError, isCookieError } from '../errors.js';
 import type { Cluster } from '../kube/types.js';
@@ -14,6 +15,7 @@ import { checkDeployments, type CheckTarget } from './deploy-check.js';
 import { decideOutcome } from './outcome.js';
 import { buildRunReport } from './run-report.js';
 import { createRecoveryTracker } from './recovery.js';
+import { createScopeFeed } from './scope-watch.js';
 import { newRunId, type Rng } from './rng.js';
 
 export type Phase = 'deploy-check' | 'preflight' | 'steady-state' | 'chaos' | 'verification' | 'recovery';
@@ -105,6 +107,8 @@ async function lifecycle(
 ): Promise<RunReport> {
   const { clock, log } = deps;
   const signal = control.signal ?? new AbortController().signal;
+  // Every request, poll and probe of the run listens to the interrupt: dozens at once is normal, not a leak.
+  setMaxListeners(0, signal);
   const startedAt = clock.now();
   const runId = control.runId ?? newRunId(startedAt);
   log.append({ kind: 'run-start', runId, dryRun: options.bite.dryRun, seed: options.seed, server: deps.cluster.server });
@@ -184,7 +188,9 @@ async function chaosWindow(
   onChaos: (stopped: Promise<void>) => void,
 ): Promise<{ verification: VerifyResult | undefined; externalCases: ExternalCase[] }> {
   const ledger = (deps.ledger ?? createAvailabilityLedger()).openRun({ dryRun: options.bite.dryRun });
-  const tracker = createRecoveryTracker({ ...deps, ledger }, { pollMs: options.pollMs ?? 500 });
+  const watching = new AbortController();
+  const scopes = createScopeFeed(deps.cluster, deps.clock, watching.signal);
+  const tracker = createRecoveryTracker({ ...deps, ledger, scopes }, { pollMs: options.pollMs ?? 500 });
   deps.onPhase?.('chaos', 'start');
   const chaos = startChaos(options.cookies, { ...deps, ledger }, { ...options.bite, chaosDurationMs: options.chaosDurationMs, onKill: (k) => tracker.track(k) }, { signal });
   const stopChaos = (): void => onChaos(chaos.stop());
@@ -218,6 +224,7 @@ async function chaosWindow(
   if (signal.aborted) tracker.abandon();
   else await phase('recovery', () => tracker.settle(options.recoveryTimeoutMs, signal));
   ledger.close();
+  watching.abort();
   return { verification: outcome?.result, externalCases: outcome?.externalCases ?? [] };
 }
 
