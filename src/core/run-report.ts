@@ -1,24 +1,17 @@
 import type { Cookie } from '../config/schema.js';
 import { entriesOf, type LogEntry } from '../log/entries.js';
-import type { DeployCheckResult, ExternalCase, RunOutcome, RunReport, VerifyResult } from '../report/types.js';
+import type { RunOutcome, RunReport } from '../report/types.js';
 import { describeCookieTarget } from './cookie-target.js';
 
-export interface RunReportParts {
-  runId: string;
-  startedAt: number;
-  finishedAt: number;
-  dryRun: boolean;
-  seed: number;
-  server: string;
+/** What a run knows at its end; the report adds the cookie summaries and the abort reason read off the entries. */
+export type RunReportParts = Pick<
+  RunReport,
+  'runId' | 'startedAt' | 'finishedAt' | 'dryRun' | 'seed' | 'server' | 'interrupted' | 'maxRecoveryMs' | 'deployCheck' | 'verification' | 'externalCases'
+> & {
   verdict: { outcome: RunOutcome; exitCode: number; problems: string[] };
-  interrupted: 'SIGINT' | 'SIGTERM' | undefined;
-  maxRecoveryMs: number | undefined;
-  deployCheck: DeployCheckResult[];
   cookies: readonly Cookie[];
-  verification: VerifyResult | undefined;
-  externalCases: ExternalCase[];
   entries: readonly LogEntry[];
-}
+};
 
 /** The report every output reads (summary, JUnit, job status), built in this one place for runs and server jobs. */
 export function buildRunReport(parts: RunReportParts): RunReport {
