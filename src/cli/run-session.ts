@@ -67,8 +67,8 @@ export async function runSession(
       rng: seededRng(seed),
       log,
       nodeExec: extras.nodeExec,
-      verification: buildVerification(flags, {
       probes: probeSetFor(probeSpecs, { clock, cwd: io.cwd, cluster, log }),
+      verification: buildVerification(flags, {
         clock,
         cwd: io.cwd,
         env: io.env,
