@@ -28,8 +28,8 @@ export type Connect = (onRetry: (operation: string, attempt: number, message: st
 const phaseTitles: Record<Phase, string> = {
   'deploy-check': 'Deploy check',
   preflight: 'RBAC preflight',
-  chaos: 'Chaos',
   'steady-state': 'Steady state (probes)',
+  chaos: 'Chaos',
   verification: 'Verification',
   recovery: 'Recovery',
 };
@@ -44,8 +44,8 @@ export async function runSession(
 ): Promise<{ report: RunReport; exitCode: number }> {
   const clock = systemClock;
   const seed = flags.seed ?? randomSeed();
-  const log = createKillLog(clock);
   const probeSpecs = await probeSpecsFrom(flags, io.cwd);
+  const log = createKillLog(clock);
   const cluster = await connect((operation, attempt, message) => log.append({ kind: 'retry', operation, attempt, message }));
   // Slack (cookies with `slack: true`), the generic webhook ($KCM_SLACK_WEBHOOK_URL, $KCM_WEBHOOK_URL) and `events: true`.
   const notify = attachNotifications(log, { cluster, cookies }, await notificationSettings(flags, io));
