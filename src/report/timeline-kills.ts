@@ -42,15 +42,11 @@ const milestoneWords = {
 
 type MilestoneName = keyof typeof milestoneWords;
 
-/**
- * The milestones a recovery entry says it saw, in ms after the kill: its `stages` where the log has them, else the
- * replacement and recovery times every recovery entry carries.
- */
+/** The milestones a recovery entry says it saw, in ms after the kill: its `stages`, else (older logs) its replacement and recovery times. */
 function observed(recovery: Recovery): [MilestoneName, number][] {
-  const stages: Readonly<Record<string, unknown>> = { ...(recovery as { stages?: object }).stages };
   const found: [MilestoneName, number][] = [];
   for (const name of Object.keys(milestoneWords) as MilestoneName[]) {
-    const ms = stages[name] ?? (name === 'replacement' ? recovery.replacementMs : name === 'available' && recovery.recovered ? recovery.recoveredMs : undefined);
+    const ms = recovery.stages?.[name] ?? (name === 'replacement' ? recovery.replacementMs : name === 'available' && recovery.recovered ? recovery.recoveredMs : undefined);
     if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) found.push([name, ms]);
   }
   return found.sort((a, b) => a[1] - b[1]);

@@ -40,6 +40,8 @@ export interface PointEvent {
 export interface SampleLane {
   label: string;
   samples: { at: number; ok: boolean; title: string }[];
+  /** Where the last sample's state stops holding. */
+  end: number;
 }
 
 export type TimedCase = Extract<AttributedCase, { timed: true }>;
@@ -71,7 +73,7 @@ export function buildTimeline(report: RunReport): Timeline {
     phases: phases(report, end),
     lanes: lanesOf(marks, gap),
     events: events(report),
-    samples: [],
+    samples: probeLanes(report, end),
     cases: packRows(
       timedCases.map((attributed) => ({ attributed, title: caseTitle(attributed, report.startedAt) })),
       (c) => c.attributed,
@@ -130,6 +132,20 @@ function phases(report: RunReport, end: number): PhaseSpan[] {
   const recovering = Math.max(...at('recovery'), ...at('run-end'));
   if (chaosStart !== undefined && recovering > chaosEnd) found.push({ name: 'recovery', start: chaosEnd, end: recovering });
   return found;
+}
+
+/** A strip per probe: its log has every failed sample and each return to passing, so a sample's state holds until the next. */
+function probeLanes(report: RunReport, end: number): SampleLane[] {
+  const since = (at: number): string => `+${formatDuration(Math.max(0, at - report.startedAt))}`;
+  const lanes = new Map<string, SampleLane>();
+  for (const e of report.entries) {
+    if (e.kind !== 'probe' && e.kind !== 'probe-end') continue;
+    const lane = lanes.get(e.probe) ?? { label: `probe ${e.probe}`, samples: [], end };
+    lanes.set(e.probe, lane);
+    if (e.kind === 'probe') lane.samples.push({ at: e.at, ok: e.ok, title: `${since(e.at)} probe ${e.probe} (${e.phase}): ${e.ok ? 'passing' : 'FAILED'}: ${e.message}` });
+    else lane.end = e.at;
+  }
+  return [...lanes.values()].filter((lane) => lane.samples.length > 0);
 }
 
 function events(report: RunReport): PointEvent[] {

@@ -59,14 +59,14 @@ export function eventLane(events: readonly PointEvent[]): Lane {
   };
 }
 
-/** A strip of pass/fail samples (a probe's): each sample's state holds until the next one, or until `end`. */
-export function sampleLane(lane: SampleLane, end: number): Lane {
+/** A strip of pass/fail samples (a probe's): each sample's state holds until the next one, or until the lane's end. */
+export function sampleLane(lane: SampleLane): Lane {
   const failures = lane.samples.filter((x) => !x.ok).length;
   return {
     height: 30,
     draw: (y, s) =>
       html`<g class="lane samples" role="group" aria-label="${lane.label}: ${failures} failed samples">${label(y, lane.label, `${lane.samples.length} samples, ${failures} failed`)}${lane.samples.map((sample, i) => {
-        const until = lane.samples[i + 1]?.at ?? end;
+        const until = lane.samples[i + 1]?.at ?? lane.end;
         return html`<g class="sample ${sample.ok ? 'ok' : 'fail'}" role="img"><title>${sample.title}</title><rect x="${s.x(sample.at)}" y="${y + 5}" width="${s.width(sample.at, until, 2)}" height="18"/></g>`;
       })}</g>`,
   };

@@ -12,7 +12,7 @@ export function renderTimelineSvg(timeline: Timeline, caption: string): Html {
   const scale = scaleFor(timeline);
   const lanes: Lane[] = [phaseLane(timeline.phases), ...timeline.lanes.map(killLane)];
   if (timeline.events.length > 0) lanes.push(eventLane(timeline.events));
-  lanes.push(...timeline.samples.map((lane) => sampleLane(lane, timeline.end)));
+  lanes.push(...timeline.samples.map(sampleLane));
   if (timeline.cases.items.length > 0) lanes.push(caseLane(timeline.cases));
 
   let y = layout.axis;
