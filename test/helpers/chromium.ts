@@ -20,8 +20,8 @@ export interface LoadedPage {
   /** alert/confirm/prompt dialogs that opened: a script ran. */
   dialogs: string[];
   evaluate<T>(expression: string): Promise<T>;
-  /** A PNG of the whole page. */
-  screenshot(): Promise<Buffer>;
+  /** A PNG of the whole page, or of its top `maxHeight` pixels. */
+  screenshot(maxHeight?: number): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -125,9 +125,9 @@ export async function openInChromium(file: string, options: { colorScheme?: 'lig
         if (exceptionDetails) throw new Error(`evaluate failed: ${JSON.stringify(exceptionDetails)}`);
         return result.value;
       },
-      async screenshot(): Promise<Buffer> {
+      async screenshot(maxHeight = Infinity): Promise<Buffer> {
         const { cssContentSize } = (await call('Page.getLayoutMetrics')) as { cssContentSize: { width: number; height: number } };
-        const clip = { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 };
+        const clip = { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(Math.min(maxHeight, cssContentSize.height)), scale: 1 };
         const { data } = (await call('Page.captureScreenshot', { format: 'png', clip, captureBeyondViewport: true })) as { data: string };
         return Buffer.from(data, 'base64');
       },

@@ -2,7 +2,7 @@ import { formatDuration } from '../../config/duration.js';
 import type { Span } from '../timeline.js';
 
 /** Geometry of the timeline drawing, in SVG user units (the SVG scales to the page width). */
-export const layout = { width: 1200, gutter: 220, right: 14, row: 14, bar: 10, axis: 28, laneGap: 6 } as const;
+export const layout = { width: 1200, gutter: 236, right: 14, row: 14, bar: 10, axis: 28, laneGap: 6 } as const;
 
 export interface Scale {
   /** Epoch ms → x. */

@@ -10,7 +10,7 @@ export interface Lane {
 }
 
 const label = (y: number, name: string, detail?: string): Html => {
-  const short = name.length > 30 ? `${name.slice(0, 29)}…` : name;
+  const short = name.length > 27 ? `${name.slice(0, 26)}…` : name;
   return html`<text class="lane-label" x="8" y="${y + 11}"><title>${name}</title>${short}</text>${detail ? html`<text class="lane-detail" x="8" y="${y + 23}">${detail}</text>` : ''}`;
 };
 
@@ -53,7 +53,7 @@ export function eventLane(events: readonly PointEvent[]): Lane {
   return {
     height: 30,
     draw: (y, s) =>
-      html`<g class="lane events">${label(y, 'skips, errors, node commands', `${skips} skipped, ${errors} failed`)}${events.map(
+      html`<g class="lane events">${label(y, 'skips and errors', `${skips} skipped, ${errors} failed`)}${events.map(
         (e) => html`<g class="event ${e.kind}" role="img"><title>${e.title}</title><rect x="${r(s.x(e.at) - 1.5)}" y="${y + 5}" width="3" height="18"/></g>`,
       )}</g>`,
   };
