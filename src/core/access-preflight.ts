@@ -14,7 +14,7 @@ const workloadResource = { deployment: 'deployments', statefulset: 'statefulsets
 
 /**
  * Every verb the cookies use before and during their ticks, in their namespaces: reading the workload (get when named,
- * list when random), listing its pods, the kill itself (delete pods, or create pods/eviction), Events when a cookie asks
+ * list when random), listing its pods, watching both (list and watch: targets and recovery stages), the kill itself (delete pods, or create pods/eviction), Events when a cookie asks
  * for them, and for nodeexec what its runner declares (list nodes, exec into the worker pods).
  */
 export function accessNeeds(cookies: readonly Cookie[], options: { mode: KillMode; nodeExec?: readonly AccessCheck[] | undefined }): AccessNeed[] {
@@ -33,6 +33,9 @@ export function accessNeeds(cookies: readonly Cookie[], options: { mode: KillMod
     const { namespace } = cookie;
     need({ verb: cookie.workload ? 'get' : 'list', group: 'apps', resource: workloadResource[cookie.kind], namespace }, cookie.name);
     need({ verb: 'list', resource: 'pods', namespace }, cookie.name);
+    need({ verb: 'list', group: 'apps', resource: workloadResource[cookie.kind], namespace }, cookie.name);
+    need({ verb: 'watch', group: 'apps', resource: workloadResource[cookie.kind], namespace }, cookie.name);
+    need({ verb: 'watch', resource: 'pods', namespace }, cookie.name);
     const mode = cookie.mode ?? options.mode;
     need(mode === 'evict' ? { verb: 'create', resource: 'pods', subresource: 'eviction', namespace } : { verb: 'delete', resource: 'pods', namespace }, cookie.name);
     if (cookie.events) need({ verb: 'create', resource: 'events', namespace }, cookie.name);

@@ -24,8 +24,8 @@ interface Scope {
   state: ScopeState;
   method: 'watch' | 'poll';
   watched?: WatchedScope | undefined;
-  /** Replacements of recovered kills: one pod ends one kill. */
-  credited: Set<string>;
+  /** Replacements of recovered kills, and the kill each one ended: one pod ends one kill (or one chain of kills). */
+  credited: Map<string, KillProgress>;
 }
 
 /**
@@ -52,9 +52,10 @@ export function createRecoveryTracker(
 
   const judge = (scope: Scope): void => {
     for (const progress of [...scope.kills]) {
-      const claimedElsewhere = (uid: string): boolean => scope.credited.has(uid) || scope.kills.some((k) => k !== progress && k.replacement === uid);
+      const taken = (other: KillProgress | undefined): boolean => other !== undefined && other !== progress && !chained(progress, other);
+      const claimedElsewhere = (uid: string): boolean => taken(scope.credited.get(uid)) || scope.kills.some((k) => k.replacement === uid && taken(k));
       if (!evaluate(progress, scope.state, claimedElsewhere)) continue;
-      if (progress.replacement !== undefined) scope.credited.add(progress.replacement);
+      if (progress.replacement !== undefined) scope.credited.set(progress.replacement, progress);
       finish(scope, progress, true);
     }
   };
@@ -144,7 +145,7 @@ export function createRecoveryTracker(
     const existing = scopes.get(key);
     if (existing) return existing;
     const ref = { kind: kill.workload.kind, namespace: kill.workload.namespace, name: kill.workload.name };
-    const scope: Scope = { ref, kills: [], state: new ScopeState(), method: 'poll', credited: new Set() };
+    const scope: Scope = { ref, kills: [], state: new ScopeState(), method: 'poll', credited: new Map() };
     const watched = deps.scopes?.join(ref, kill.workload.selector, {
       changed: () => scopes.get(key) === scope && judgeWatched(scope),
       failed: (error) => {
@@ -192,6 +193,15 @@ export function createRecoveryTracker(
       giveUp();
     },
   };
+}
+
+/**
+ * Two kills of one chain: the later one killed a pod the earlier one had not seen, a replacement. The workload then
+ * lost one pod, not two, and one new pod ends both.
+ */
+function chained(a: KillProgress, b: KillProgress): boolean {
+  const [first, then] = a.kill.requestedAt <= b.kill.requestedAt ? [a, b] : [b, a];
+  return !first.known.has(then.kill.pod.uid);
 }
 
 const keyOf = (w: WorkloadRef): string => `${w.kind}/${w.namespace}/${w.name}`;

@@ -66,6 +66,8 @@ function present(ctx: RouteContext, target: Target, object: KubeObject): KubeObj
 }
 
 function list(ctx: RouteContext, target: Target, query: URLSearchParams): unknown {
+  // A client may watch from this list's resourceVersion: from now on, changes are kept to resume from.
+  ctx.store.keepHistory();
   const labels = parseLabelSelector(query.get('labelSelector'));
   const fields = parseFieldSelector(query.get('fieldSelector'));
   const matching = ctx.store.list(target.info.resource, target.namespace).filter((o) => matchesQuery(o, labels, fields));

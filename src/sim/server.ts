@@ -13,7 +13,8 @@ import type { RouteContext } from './routes.js';
 import { sampleCluster } from './sample.js';
 import { Simulation, type SimulationOptions } from './simulation.js';
 import { HttpError, reasonFor, statusBody } from './status.js';
-import { serveWatch } from './watch.js';
+import type { KubeObject } from './store.js';
+import { openWatch } from './watch.js';
 
 export interface FakeApiServerOptions extends SimulationOptions {
   /** Serve this simulation instead of a new one (it is not disposed on close). */
@@ -84,8 +85,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const record = (status: number, bytes: number): void => {
-      log.push({ method, path: url.pathname, query: url.search.slice(1), status, bytes });
+    const record = (status: number, bytes: number): RequestRecord => {
+      const entry = { method, path: url.pathname, query: url.search.slice(1), status, bytes };
+      log.push(entry);
+      return entry;
     };
     const send = (code: number, body: unknown): void => {
       const text = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
@@ -120,8 +123,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       const answer = answerRequest(sim, ctx, { method, url, raw, contentType: req.headers['content-type'] });
       if ('watch' in answer) {
         const target = answer.watch;
-        record(200, 0);
-        serveWatch(sim.store, target, url.searchParams, res, (o) => (o.apiVersion === target.apiVersion ? o : { ...o, apiVersion: target.apiVersion }));
+        const entry = record(200, 0);
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+        const present = (o: KubeObject): KubeObject => (o.apiVersion === target.apiVersion ? o : { ...o, apiVersion: target.apiVersion });
+        const stop = openWatch(sim.store, target, url.searchParams, { write: (line) => void (entry.bytes += Buffer.byteLength(line), res.write(line)), end: () => res.end() }, present, { clock: sim.clock, bookmarkMs: 1_000 });
+        res.on('close', stop);
         return;
       }
       send(answer.code, answer.body);

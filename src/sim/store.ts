@@ -57,6 +57,9 @@ export class Store {
   private rv = 1;
   private readonly data = new Map<string, Map<string, Map<string, KubeObject>>>();
   private readonly listeners = new Set<StoreListener>();
+  private journal: { rv: number; type: WatchEventType; resource: string; object: KubeObject }[] | undefined;
+  private journalFrom = 0;
+  private journalSize = 0;
 
   constructor(
     readonly clock: Clock,
@@ -151,12 +154,33 @@ export class Store {
     return object;
   }
 
+  /**
+   * From now on, keeps the last `size` changes (as they were), so a watch can resume from a resourceVersion; one older
+   * than the oldest kept change is answered 410 Gone, as etcd's compaction makes the API server do.
+   */
+  keepHistory(size = 5_000): void {
+    this.journalSize = Math.max(this.journalSize, size);
+    if (this.journal) return;
+    this.journal = [];
+    this.journalFrom = this.rv;
+  }
+
+  /** Changes after `rv`, or undefined when they are no longer all kept. */
+  changesSince(rv: number): { type: WatchEventType; resource: string; object: KubeObject }[] | undefined {
+    if (!this.journal || rv < this.journalFrom) return undefined;
+    return this.journal.filter((change) => change.rv > rv);
+  }
+
   on(listener: StoreListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   private emit(type: WatchEventType, resource: string, object: KubeObject): void {
+    if (this.journal) {
+      this.journal.push({ rv: Number(object.metadata.resourceVersion), type, resource, object: structuredClone(object) });
+      if (this.journal.length > this.journalSize) this.journalFrom = this.journal.shift()?.rv ?? this.journalFrom;
+    }
     for (const listener of this.listeners) listener(type, resource, object);
   }
 }

@@ -47,7 +47,7 @@ describe('run: the RBAC preflight before the first kill (built CLI, fake API ser
     const run = await runCli(workspace(api.kubeconfigYaml(), { keystone: cookie }), [...args, ...verify]);
     expect(run.exitCode).toBe(0);
     const reviews = api.requests().filter((r) => r.path.endsWith('/selfsubjectaccessreviews'));
-    expect(reviews).toHaveLength(3); // get deployments, list pods, delete pods
+    expect(reviews).toHaveLength(6); // get deployments, list pods, delete pods; list and watch deployments, watch pods
     expect(entriesOf(run.entries(), 'bite').length).toBeGreaterThanOrEqual(1);
   });
 

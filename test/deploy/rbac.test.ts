@@ -51,7 +51,7 @@ function attributesOf(method: string, path: string, query: string): { verb: stri
   const namespace = namespaced ? (rest[1] as string) : '';
   const [resource, name, sub] = namespaced ? rest.slice(2) : rest;
   const named = name !== undefined;
-  const verb = { GET: named ? 'get' : new URLSearchParams(query).get('watch') === 'true' ? 'watch' : 'list', POST: 'create', DELETE: named ? 'delete' : 'deletecollection', PUT: 'update', PATCH: 'patch' }[method] ?? method;
+  const verb = { GET: named ? 'get' : ['true', '1'].includes(new URLSearchParams(query).get('watch') ?? '') ? 'watch' : 'list', POST: 'create', DELETE: named ? 'delete' : 'deletecollection', PUT: 'update', PATCH: 'patch' }[method] ?? method;
   return { verb, triple: `${group} ${resource}${sub ? `/${sub}` : ''} ${verb}`, namespace };
 }
 
@@ -68,8 +68,9 @@ describe('RBAC of deploy/', () => {
     const table = Object.fromEntries(roles.map((r) => [`${r.kind} ${r.metadata.namespace ?? ''}/${r.metadata.name}`, triples(r.rules).sort()]));
     expect(table).toEqual({
       'ClusterRole /cookiemonster': [
-        'apps daemonsets get', 'apps daemonsets list', 'apps deployments get', 'apps deployments list', 'apps statefulsets get', 'apps statefulsets list',
-        'core events create', 'core pods delete', 'core pods list', 'core pods/eviction create',
+        'apps daemonsets get', 'apps daemonsets list', 'apps daemonsets watch', 'apps deployments get', 'apps deployments list', 'apps deployments watch',
+        'apps statefulsets get', 'apps statefulsets list', 'apps statefulsets watch',
+        'core events create', 'core pods delete', 'core pods list', 'core pods watch', 'core pods/eviction create',
       ],
       'ClusterRole /cookiemonster-nodeexec': ['core nodes list'],
       'Role cookiemonster/cookiemonster-nodeexec': ['core pods/exec create', 'core pods/exec get'],
@@ -97,8 +98,9 @@ describe('RBAC of deploy/', () => {
     const cookies: Cookie[] = [
       killpod('named-deployment', { kind: 'deployment', name: 'keystone', events: true }),
       killpod('random-deployment', { kind: 'deployment', namespace: 'nova' }),
-      killpod('random-statefulset', { kind: 'statefulset', mode: 'evict' }),
-      killpod('random-daemonset', { kind: 'daemonset' }),
+      // Named: a random one is listed, and the watch of its scope lists it too; a named one is read with GET.
+      killpod('named-statefulset', { kind: 'statefulset', name: 'mariadb', mode: 'evict' }),
+      killpod('named-daemonset', { kind: 'daemonset', name: 'ovs' }),
       fromNodeExecFile('exec-all', 'exec-all.json', nodeExecFileSchema.parse({ target: 'all', commands: [{ command: 'uptime' }] })),
     ];
     const cluster = await api.connect();
@@ -121,7 +123,7 @@ describe('RBAC of deploy/', () => {
     expect(entriesOf(report.entries, 'error')).toEqual([]);
     expect(new Set(bites.map((b) => `${b.workload.kind} ${b.mode}`))).toEqual(new Set(['deployment delete', 'statefulset evict', 'daemonset delete']));
     expect(entriesOf(report.entries, 'exec')).toHaveLength(2);
-    expect(entriesOf(report.entries, 'recovery').every((r) => r.recovered)).toBe(true);
+    expect(entriesOf(report.entries, 'recovery').filter((r) => !r.recovered)).toEqual([]);
 
     const grants = grantsOf({ name: 'cookiemonster', namespace: 'cookiemonster' });
     const requests = [
