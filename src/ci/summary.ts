@@ -6,6 +6,7 @@ import { describeExecEnd } from '../log/format.js';
 import type { RunOutcome, RunReport } from '../report/types.js';
 import { attributeCases, attributionLabel, describeKill } from '../report/attribution.js';
 import { failureSplit } from '../report/attribution-text.js';
+import { describeStages } from '../log/stages.js';
 import { mdDetails, mdFence, mdTable, mdText } from './markdown.js';
 import { killGantt } from './mermaid.js';
 
@@ -91,7 +92,8 @@ function recoveryCell(bite: EntryOf<'bite'>, recovery: EntryOf<'recovery'> | und
   if (!recovery) return '— (not tracked)';
   if (!recovery.recovered || recovery.recoveredMs === undefined) return '❌ not recovered';
   const took = formatDuration(recovery.recoveredMs);
-  return sloMs !== undefined && recovery.recoveredMs > sloMs ? `⚠️ ${took} (over ${formatDuration(sloMs)})` : took;
+  const stages = recovery.stages ? ` (${mdText(describeStages(recovery.stages))})` : '';
+  return `${sloMs !== undefined && recovery.recoveredMs > sloMs ? `⚠️ ${took} (over ${formatDuration(sloMs)})` : took}${stages}`;
 }
 
 function nodeCommands(report: RunReport): string[] {

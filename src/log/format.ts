@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { describeScopeLegacy } from '../core/cookie-target.js';
 import type { EntryOf, LogEntry, LogKind } from './entries.js';
+import { describeStages } from './stages.js';
 
 export type LogFormat = 'text' | 'legacy' | 'json';
 
@@ -23,8 +24,8 @@ const text: Formatters = {
   error: (e) => `${e.cookie ? `cookie ${e.cookie}: ` : ''}error: ${e.message}${e.hint ? ` (${e.hint})` : ''}`,
   recovery: (e) =>
     e.recovered
-      ? `recovered: ${e.workload.kind}/${e.workload.name} after ${ms(e.recoveredMs)} (replacement after ${ms(e.replacementMs)}) for pod ${e.pod.name}`
-      : `NOT RECOVERED: ${e.workload.kind}/${e.workload.name} after losing pod ${e.pod.name} (replacement ${e.replacementMs === undefined ? 'never seen' : `after ${ms(e.replacementMs)}`})`,
+      ? `recovered: ${e.workload.kind}/${e.workload.name} after ${ms(e.recoveredMs)} (${describeStages(e.stages) || `replacement after ${ms(e.replacementMs)}`}; ${e.method}) for pod ${e.pod.name}`
+      : `NOT RECOVERED: ${e.workload.kind}/${e.workload.name} after losing pod ${e.pod.name} (${describeStages(e.stages) || `replacement ${e.replacementMs === undefined ? 'never seen' : `after ${ms(e.replacementMs)}`}`})`,
   retry: (e) => `retry ${e.attempt} of ${e.operation}: ${e.message}`,
   probe: (e) => `probe ${e.probe} (${e.phase}): ${e.ok ? 'ok' : 'FAILED'}: ${e.message}`,
   'probe-end': (e) => `probe ${e.probe} (${e.phase}): ${e.samples} samples, ${e.failures} failed${e.breached ? `, BREACHED (tolerance ${e.tolerance})` : ''}`,

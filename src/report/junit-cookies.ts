@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { entriesOf, type EntryOf, type LogEntry } from '../log/entries.js';
 import { failure, passed, seconds, type CaseSpec, type SuiteSpec } from './junit-model.js';
 import { describeExecEnd } from '../log/format.js';
+import { describeStages } from '../log/stages.js';
 import { describeImpact } from '../probes/impact.js';
 import type { CookieSummary, RunReport } from './types.js';
 
@@ -84,7 +85,8 @@ function killCase(bite: EntryOf<'bite'>, className: string, recovery: Recovery |
   if (!recovery) return { className, name, timeSeconds: 0, verdict: passed, systemOut: `${how}; recovery was not measured` };
   const replacement = recovery.replacementMs === undefined ? 'no replacement pod seen' : `replacement pod after ${formatDuration(recovery.replacementMs)}`;
   const slo = sloMs === undefined ? '' : `, SLO ${formatDuration(sloMs)}`;
-  const note = `${how}; ${replacement}${slo}`;
+  const stages = recovery.stages ? `; stages: ${describeStages(recovery.stages)} (${recovery.method})` : '';
+  const note = `${how}; ${replacement}${stages}${slo}`;
   if (!recovery.recovered) {
     const watched = recovery.at - bite.at;
     const message = `not recovered: ${bite.workload.kind}/${bite.workload.namespace}/${bite.workload.name} was still below its pre-kill availability ${formatDuration(watched)} after the kill (${replacement})`;
