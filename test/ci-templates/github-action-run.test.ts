@@ -43,7 +43,7 @@ describe('the action’s run step, with npx stubbed (what the shell hands to coo
       'run', '--ci', 'github',
       '--cookie', 'keystone-cookie', '--cookie', 'nova-cookie', '--cookie', 'glance-cookie',
       '--chaos-duration', '10m', '--max-recovery', '60s', '--mode', 'delete', '--dry-run',
-      '--junit', 'reports/cookiemonster-junit.xml', '--kill-log', 'reports/cookiemonster-kills.jsonl', '--log-format', 'text',
+      '--junit', 'reports/cookiemonster-junit.xml', '--kill-log', 'reports/cookiemonster-kills.jsonl', '--html', 'reports/cookiemonster-report.html', '--log-format', 'text',
       '--shell', '--', 'npm test -- --grep "api"',
     ]);
   });
@@ -72,6 +72,7 @@ describe('the action’s run step, with npx stubbed (what the shell hands to coo
     expect(result.outputs).toEqual({
       junit: join(dir, 'work', 'out/j.xml'),
       'kill-log': join(dir, 'work', 'reports/cookiemonster-kills.jsonl'),
+      html: join(dir, 'work', 'reports/cookiemonster-report.html'),
       kills: '0',
       verdict: 'deploy-failed',
       'exit-code': '3',
@@ -79,10 +80,10 @@ describe('the action’s run step, with npx stubbed (what the shell hands to coo
   });
 
   it('does not overwrite the outputs cookiemonster wrote itself', async () => {
-    const written = ['junit<<D', '/j.xml', 'D', 'kill-log<<D', '/k.jsonl', 'D', 'kills<<D', '5', 'D', 'verdict<<D', 'chaos-failed', 'D', 'exit-code<<D', '4', 'D'].join('\n');
+    const written = ['junit<<D', '/j.xml', 'D', 'kill-log<<D', '/k.jsonl', 'D', 'html<<D', '/r.html', 'D', 'kills<<D', '5', 'D', 'verdict<<D', 'chaos-failed', 'D', 'exit-code<<D', '4', 'D'].join('\n');
     const result = await runAction({ 'chaos-duration': '1m' }, { KCM_STUB_EXIT: '4', KCM_STUB_OUTPUTS: written });
     expect(result.code).toBe(4);
-    expect(result.outputs).toEqual({ junit: '/j.xml', 'kill-log': '/k.jsonl', kills: '5', verdict: 'chaos-failed', 'exit-code': '4' });
+    expect(result.outputs).toEqual({ junit: '/j.xml', 'kill-log': '/k.jsonl', html: '/r.html', kills: '5', verdict: 'chaos-failed', 'exit-code': '4' });
   });
 
   it("fail-on-error: 'false' keeps the step green and still reports the exit code", async () => {
@@ -108,7 +109,7 @@ describe('the action’s run step, with npx stubbed (what the shell hands to coo
       'helm-release': 'openstack/openstack', 'ready-timeout': '5m', 'skip-deploy-check': 'true', 'chaos-duration': '10m',
       'max-recovery': '60s', 'recovery-timeout': '2m', mode: 'evict', 'grace-period': '0', 'allow-kube-system': 'true',
       'dry-run': 'true', seed: '42', 'verify-timeout': '30m', 'verify-junit': 'tests.xml', 'rally-task': 'task.yaml',
-      'rally-config': 'rally.conf', 'rally-deployment': 'local', junit: 'j.xml', 'kill-log': 'k.jsonl', 'log-format': 'legacy',
+      'rally-config': 'rally.conf', 'rally-deployment': 'local', junit: 'j.xml', 'kill-log': 'k.jsonl', html: 'r.html', 'log-format': 'legacy',
       args: '--color', 'verify-command': '',
     };
     expect((await runAction(all)).code).toBe(0);

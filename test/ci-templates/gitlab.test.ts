@@ -105,13 +105,13 @@ describe('the npx line under bash and dash, npx stubbed', () => {
     expect(splitNpxArgs(argv)).toEqual({
       npxFlags: ['--yes'],
       packageSpec: 'kube-cookiemonster@1.2.3',
-      cli: ['run', '--ci', 'gitlab', '--junit', 'reports/cookiemonster-junit.xml', '--kill-log', 'reports/cookiemonster-kills.jsonl', '--cookie', 'a', '--max-recovery', '60s', '--shell', '--', 'rally task start "my task.yaml"'],
+      cli: ['run', '--ci', 'gitlab', '--junit', 'reports/cookiemonster-junit.xml', '--kill-log', 'reports/cookiemonster-kills.jsonl', '--html', 'reports/cookiemonster-report.html', '--cookie', 'a', '--max-recovery', '60s', '--shell', '--', 'rally task start "my task.yaml"'],
     });
   });
 
   it.each(['bash', 'sh'])('%s: no verification command → no --shell and no --', async (shell) => {
     const argv = await argvUnder(shell, { KCM_PACKAGE: 'p', KCM_ARGS: '--rally task.yaml', KCM_VERIFY_COMMAND: '' });
-    expect(splitNpxArgs(argv).cli.slice(-3)).toEqual(['reports/cookiemonster-kills.jsonl', '--rally', 'task.yaml']);
+    expect(splitNpxArgs(argv).cli.slice(-3)).toEqual(['reports/cookiemonster-report.html', '--rally', 'task.yaml']);
   });
 
   it('the lines of the templates and the example parse with our own yargs definition', async () => {
@@ -182,7 +182,7 @@ describe('gitlab-ci-local 4.70.1 (shell executor, no Docker)', () => {
     expect(passed.code).toBe(0);
     expect(existsSync(artifact)).toBe(true);
     expect(splitNpxArgs(readArgs(join(repo, 'args'))).cli).toEqual([
-      'run', '--ci', 'gitlab', '--junit', 'reports/cookiemonster-junit.xml', '--kill-log', 'reports/cookiemonster-kills.jsonl', '--chaos-duration', '1m', '--seed', '1', '--shell', '--', 'sleep 0',
+      'run', '--ci', 'gitlab', '--junit', 'reports/cookiemonster-junit.xml', '--kill-log', 'reports/cookiemonster-kills.jsonl', '--html', 'reports/cookiemonster-report.html', '--chaos-duration', '1m', '--seed', '1', '--shell', '--', 'sleep 0',
     ]);
     await rm(artifact);
     const failed = await gitlabCiLocal(repo, ['--file', 'variables.gitlab-ci.yml', '--shell-executor-no-image', 'chaos'], { ...env, KCM_STUB_EXIT: '4' });
