@@ -2,9 +2,12 @@
 # Build (once) and cache kube-apiserver + kube-controller-manager v1.20.2 from Debian's
 # `kubernetes` source package. Recipe: /work/shared/docs/control-plane.md §1-3.
 #
-# Usage: test/cluster/provision.sh
+# Usage: test/cluster/provision.sh [control-plane|node]
 #   Progress goes to stderr. The LAST LINE OF STDOUT is the bin dir holding
 #   kube-apiserver and kube-controller-manager (so BIN=$(provision.sh) works).
+#   `node` builds kubelet + kube-scheduler instead (and the pause binary from the same tree), installs the node's
+#   Debian packages (containerd, runc, CNI plugins, umoci, ...) and caches under a key of the same scheme
+#   (k8s-node-<debian version>-go<x.y>-<hash>); recipe: /work/shared/docs/real-node.md §1.
 #
 # Env:
 #   KCM_CACHE_DIR        cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/kube-cookiemonster)
@@ -26,9 +29,22 @@ BUILD_WHAT="cmd/kube-apiserver cmd/kube-controller-manager"
 BINARIES=(kube-apiserver kube-controller-manager)
 # Bump when the recipe changes in a way that affects the binaries.
 RECIPE_REV=1
+TARGET="${1:-control-plane}"
+KEY_PREFIX="k8s"
+NODE_PACKAGES=()
+case "$TARGET" in
+  control-plane) ;;
+  node)
+    BUILD_WHAT="cmd/kubelet cmd/kube-scheduler"
+    BINARIES=(kubelet kube-scheduler)
+    KEY_PREFIX="k8s-node"
+    # What test/cluster/node-up.sh and build-images.sh spawn (see .ci/programs); gcc + libc6-dev build pause.
+    NODE_PACKAGES=(containerd runc containernetworking-plugins umoci iptables busybox-static gcc libc6-dev) ;;
+  *) printf '[provision] ERROR: unknown target %q; usage: provision.sh [control-plane|node]\n' "$1" >&2; exit 2 ;;
+esac
 
 PACKAGES=(golang-go rsync jq etcd-server openssl curl ca-certificates
-  golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
+  golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev "${NODE_PACKAGES[@]}")
 GOCODE=/usr/share/gocode/src
 SWAPS=("github.com/modern-go/reflect2" "github.com/json-iterator/go")
 
@@ -86,7 +102,7 @@ swap_hash=$(
   } | sha256sum | cut -c1-12
 )
 CACHE_ROOT="${KCM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-cookiemonster}"
-KEY="k8s-${K8S_DEB_VERSION}-${GOVER}-${swap_hash}"
+KEY="${KEY_PREFIX}-${K8S_DEB_VERSION}-${GOVER}-${swap_hash}"
 BIN_DIR="$CACHE_ROOT/$KEY"
 
 cache_ok() {
@@ -96,6 +112,7 @@ cache_ok() {
     v=$(timeout 20 "$1/$b" --version 2>/dev/null) || return 1
     [[ "$v" == *"$K8S_EXPECT_VERSION"* ]] || return 1
   done
+  [[ "$TARGET" != node ]] || [[ -x "$1/pause" ]]
 }
 
 mkdir -p "$CACHE_ROOT"
@@ -212,11 +229,16 @@ for b in "${BINARIES[@]}"; do
   [[ -x "$OUT/$b" ]] || die "build did not produce $OUT/$b"
   cp "$OUT/$b" "$STAGE/$b"
 done
+if [[ "$TARGET" == node ]]; then
+  # The sandbox image's /pause, from the same tree (build/pause/linux/pause.c), static so it runs in an empty rootfs.
+  gcc -Os -Wall -Werror -static -DVERSION=v3.4.1 -o "$STAGE/pause" "$TREE/build/pause/linux/pause.c" \
+    || die "gcc could not build the pause binary (gcc and libc6-dev installed?)"
+fi
 chmod 755 "$STAGE" "$STAGE"/*
 cache_ok "$STAGE" || die "freshly built binaries do not answer --version with $K8S_EXPECT_VERSION"
 rm -rf "$BIN_DIR"
 mv "$STAGE" "$BIN_DIR"
 STAGE=""
 cleanup   # delete the ~2 GiB build tree now
-log "cached in $BIN_DIR ($("$BIN_DIR/kube-apiserver" --version)); total $(elapsed)"
+log "cached in $BIN_DIR ($("$BIN_DIR/${BINARIES[0]}" --version)); total $(elapsed)"
 echo "$BIN_DIR"

@@ -18,6 +18,8 @@
 #   KCM_BIN_DIR      dir with kube-apiserver + kube-controller-manager (default: run provision.sh, warm ~1 s)
 #   KCM_ETCD         etcd binary (default: etcd on PATH, i.e. /usr/bin/etcd from etcd-server)
 #   KCM_UP_TIMEOUT   seconds to wait for everything to be healthy (default 60)
+#   KCM_API_ADDRESS  address kube-apiserver binds to and advertises, added to its certificate's SANs and used in every
+#                    kubeconfig (default 127.0.0.1; node-up.sh passes the node IP inside its network namespace)
 set -euo pipefail
 export LC_ALL=C
 
@@ -29,6 +31,8 @@ die() { printf '[up] ERROR: %s\n' "$*" >&2; exit 1; }
 mkdir -p "$1"
 STATE=$(cd "$1" && pwd)
 TIMEOUT="${KCM_UP_TIMEOUT:-60}"
+API_ADDRESS="${KCM_API_ADDRESS:-127.0.0.1}"
+[[ "$API_ADDRESS" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "KCM_API_ADDRESS must be an IPv4 address, got '$API_ADDRESS'"
 t0=$(date +%s.%N)
 since() { awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1fs", b-a}'; }
 
@@ -82,6 +86,7 @@ keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
 subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.0.0.1
 EOF
+[[ "$API_ADDRESS" == 127.0.0.1 ]] || sed -i "/^subjectAltName=/s/\$/,IP:$API_ADDRESS/" "$PKI/apiserver.ext"
 ossl genrsa -out "$PKI/apiserver.key" 2048
 ossl req -new -key "$PKI/apiserver.key" -subj "/CN=kube-apiserver" -out "$PKI/apiserver.csr"
 ossl x509 -req -in "$PKI/apiserver.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -sha256 \
@@ -107,7 +112,7 @@ printf '%s,admin,uid-admin,"system:masters"\n%s,kube-controller-manager,uid-kcm,
 printf '%s' "$ADMIN_TOKEN" >"$STATE/admin.token"
 printf 'Authorization: Bearer %s\n' "$ADMIN_TOKEN" >"$PKI/admin.header"   # for curl -H @file (keeps it out of ps)
 
-SERVER=https://127.0.0.1:6443
+SERVER="https://$API_ADDRESS:6443"
 CA_DATA=$(base64 -w0 <"$PKI/ca.crt")
 kubeconfig() { # $1 file, $2 user, $3 token, $4 cluster TLS line
   cat >"$1" <<EOF
@@ -189,13 +194,14 @@ log "etcd healthy ($(since))"
 
 log "starting kube-apiserver"
 start kube-apiserver "$KCM_BIN_DIR/kube-apiserver" \
-  --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port=6443 --insecure-port=0 \
+  --bind-address="$API_ADDRESS" --advertise-address="$API_ADDRESS" --secure-port=6443 --insecure-port=0 \
   --etcd-servers=http://127.0.0.1:2379 \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
   --client-ca-file="$PKI/ca.crt" --token-auth-file="$PKI/tokens.csv" --authorization-mode=RBAC \
   --service-account-issuer=https://kubernetes.default.svc --api-audiences=https://kubernetes.default.svc \
   --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
   --service-cluster-ip-range=10.0.0.0/24 --endpoint-reconciler-type=none \
+  --kubelet-preferred-address-types=InternalIP,Hostname \
   --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
   --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
   --requestheader-extra-headers-prefix=X-Remote-Extra- \
