@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,12 +10,17 @@ const programs = readFileSync(join(ciDir, 'programs'), 'utf8')
   .filter((line) => line.trim() && !line.startsWith('#'))
   .map((line) => line.split(/\s+/) as [string, string]);
 
-/** Runs .ci/preflight with a PATH holding only links to `present` (the preflight itself needs bash alone). */
+/** Programs found on PATH (an absolute path, like a CNI plugin, is checked where it is and cannot be hidden here). */
+const onPath = programs.filter(([program]) => !program.includes('/'));
+
+/** Runs .ci/preflight on the PATH programs, with a PATH holding only links to `present` (the preflight needs bash alone). */
 function preflightWith(present: string[], args: string[] = []): { status: number | null; stdout: string; stderr: string } {
   const bin = mkdtempSync(join(tmpdir(), 'kcm-preflight-'));
   dirs.push(bin);
   for (const name of present) symlinkSync('/bin/true', join(bin, name));
-  const result = spawnSync('/bin/bash', [join(ciDir, 'preflight'), ...args], { env: { PATH: bin }, encoding: 'utf8' });
+  const list = join(bin, 'programs.txt');
+  writeFileSync(list, onPath.map(([program, pkg]) => `${program} ${pkg}`).join('\n'));
+  const result = spawnSync('/bin/bash', [join(ciDir, 'preflight'), ...args], { env: { PATH: bin, KCM_PREFLIGHT_LIST: list }, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 const dirs: string[] = [];
@@ -29,13 +34,13 @@ describe('.ci/preflight', () => {
   });
 
   it('passes when every program is present', () => {
-    const result = preflightWith(programs.map(([program]) => program));
+    const result = preflightWith(onPath.map(([program]) => program));
     expect(result).toMatchObject({ status: 0, stderr: '' });
-    expect(result.stdout).toBe(`preflight: all ${programs.length} programs present\n`);
+    expect(result.stdout).toBe(`preflight: all ${onPath.length} programs present\n`);
   });
 
   it('fails in one line naming each missing program and its Debian package', () => {
-    const result = preflightWith(programs.map(([program]) => program).filter((p) => p !== 'rsync' && p !== 'xmllint'));
+    const result = preflightWith(onPath.map(([program]) => program).filter((p) => p !== 'rsync' && p !== 'xmllint'));
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'preflight: missing programs: rsync (Debian package rsync), xmllint (Debian package libxml2-utils)' +
@@ -44,7 +49,7 @@ describe('.ci/preflight', () => {
   });
 
   it('names each missing package once for .ci/run to install', () => {
-    const result = preflightWith(programs.map(([program]) => program).filter((p) => !['base64', 'sleep', 'go'].includes(p)), ['--packages-of-missing']);
+    const result = preflightWith(onPath.map(([program]) => program).filter((p) => !['base64', 'sleep', 'go'].includes(p)), ['--packages-of-missing']);
     expect(result).toMatchObject({ status: 0, stdout: 'coreutils\ngolang-go\n' });
   });
 });

@@ -67,6 +67,8 @@ describe('bearer token', () => {
     h = await startHarness(await cluster(), await cookieDir({ 'killpod/a.json': fastKillpod() }), { token, log: (l) => lines.push(l), logFormat: 'json' });
     await h.get('/start/killpod/a', { headers: { authorization: `Bearer ${token}` } });
     await h.get('/start/killpod/a', { headers: { authorization: `Bearer ${token}x` } });
+    // Stop once the job is killing (after its RBAC preflight), so every kind of job line has been logged.
+    await expect.poll(() => lines.some((l) => l.includes('"kind":"bite"')), { timeout: 10_000 }).toBe(true);
     await h.get('/stop/killpod/a', { headers: { authorization: `Bearer ${token}` } });
     await h.close();
     h = undefined;
