@@ -10,7 +10,7 @@ export interface Lane {
 }
 
 const label = (y: number, name: string, detail?: string): Html => {
-  const short = name.length > 27 ? `${name.slice(0, 26)}…` : name;
+  const short = name.length > 24 ? `${name.slice(0, 23)}…` : name;
   return html`<text class="lane-label" x="8" y="${y + 11}"><title>${name}</title>${short}</text>${detail ? html`<text class="lane-detail" x="8" y="${y + 23}">${detail}</text>` : ''}`;
 };
 
