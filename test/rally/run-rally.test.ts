@@ -71,6 +71,7 @@ describe.skipIf(!rallyInstalled)(`runRally against the real Rally${rallyInstalle
   it('passes a task whose SLA holds, with Rally\'s cases', async () => {
     const lines: string[] = [];
     const workDir = join(home, 'reports');
+    const before = Date.now();
     const result = await timed('pass.yaml: start + sla-check + export', () =>
       runRally({ taskFile: task('pass.yaml'), configFile, home, workDir, timeoutMs: 120_000, onLine: (_, line) => lines.push(line) }, deps),
     );
@@ -78,7 +79,13 @@ describe.skipIf(!rallyInstalled)(`runRally against the real Rally${rallyInstalle
     expect(result.taskId).toMatch(uuid);
     expect(lines).toContain(`Task  ${result.taskId}: started`);
     expect(result.slaFailures).toEqual([]);
-    expect(result.externalCases).toEqual([{ suite: 'rally', className: 'Dummy', name: 'dummy', timeSeconds: expect.any(Number) as number }]);
+    expect(result.externalCases).toEqual([
+      { suite: 'rally', className: 'Dummy', name: 'dummy', timeSeconds: expect.any(Number) as number, start: { at: expect.any(Number) as number, precisionMs: 1000, from: 'testcase' } },
+    ]);
+    // Rally's case timestamp is local time in whole seconds: the case started within this test.
+    const startedAt = result.externalCases[0]?.start?.at ?? 0;
+    expect(startedAt).toBeGreaterThanOrEqual(before - 1000);
+    expect(startedAt).toBeLessThanOrEqual(Date.now());
     expect(result.junitFile).toBe(join(workDir, `rally-${result.taskId}-junit.xml`));
     expect(existsSync(result.junitFile ?? '')).toBe(true);
   }, 120_000);
