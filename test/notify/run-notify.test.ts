@@ -20,9 +20,9 @@ async function scratchWith(api: TestApiServer): Promise<string> {
   return work;
 }
 
-/** A fake API server with openstack/keystone (5 replicas, fast controllers) and a scratch directory for it. */
+/** A fake API server with openstack/keystone (5 replicas; replacements Ready after the status lag, as a kubelet would) and a scratch directory for it. */
 async function keystoneWorkspace(): Promise<{ api: TestApiServer; work: string }> {
-  const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 20 } });
+  const api = await startTestApiServer({ controllers: { replaceDelayMs: 20, readyDelayMs: 150 } });
   closers.push(api.close);
   api.sim.addDeployment({ namespace: 'openstack', name: 'keystone', replicas: 5 });
   return { api, work: await scratchWith(api) };
