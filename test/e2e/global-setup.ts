@@ -6,6 +6,7 @@ import { compareOutcomes } from './lib/compare.js';
 import { leftoverProcesses, startControlPlane, stopControlPlane, type ControlPlane } from './setup/control-plane.js';
 import { installPackedCli } from './setup/install-tarball.js';
 import { prepareRally, type RallyEnv } from './setup/rally-env.js';
+import { realNodeUnavailable, startRealNode, stopRealNode, type RealNode } from './setup/real-node.js';
 
 /** What every scenario file gets through `inject('e2e')`. */
 export interface E2eContext {
@@ -14,6 +15,8 @@ export interface E2eContext {
   rally: RallyEnv;
   /** The real control plane, or why it is not used in this run. */
   real: { kubeconfig: string; stateDir: string } | { missing: string };
+  /** The real node (kubelet + containerd in netns kcm-node, with its own control plane), or why it is not used. */
+  realNode: RealNode | { missing: string };
   backends: string[];
 }
 
@@ -34,15 +37,22 @@ const log = (line: string): void => void process.stderr.write(`[e2e setup] ${lin
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
-  const backends = (process.env['KCM_E2E_BACKENDS'] ?? 'real,fake').split(',').map((s) => s.trim()).filter(Boolean);
+  const backends = (process.env['KCM_E2E_BACKENDS'] ?? 'real-node,real,fake').split(',').map((s) => s.trim()).filter(Boolean);
   const workDir = await mkdtemp(join(tmpdir(), 'kcm-e2e-'));
   log(`work dir ${workDir}; backends: ${backends.join(', ')}`);
   let plane: ControlPlane | undefined;
   let stateDir: string | undefined;
+  let nodeStateDir: string | undefined;
 
   const teardown = async (): Promise<void> => {
     const table = await compareOutcomes(workDir).catch((error: unknown) => `(no comparison: ${String(error)})`);
-    if (table) log(`outcomes, real control plane vs fake API server:\n${table}`);
+    if (table) log(`outcomes on real-node (real kubelet + containers), real (control plane + fake kubelet) and fake (loopback API):\n${table}`);
+    let nodeLeftovers: string[] = [];
+    if (nodeStateDir) {
+      nodeLeftovers = await stopRealNode(nodeStateDir, log);
+      if (nodeLeftovers.length > 0) log(`ERROR: the real node left things behind:\n${nodeLeftovers.join('\n')}`);
+      else log('no real-node process, mount, cgroup, netns or interface left');
+    }
     if (stateDir) {
       await stopControlPlane(stateDir, log);
       const left = await leftoverProcesses(stateDir);
@@ -51,6 +61,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     if (process.env['KCM_E2E_KEEP'] === '1') log(`kept ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
+    // The suite fails when the node leaves anything behind (node-leftovers.sh lists it above).
+    if (nodeLeftovers.length > 0) throw new Error(`the real node left things behind: ${nodeLeftovers.join('; ')}`);
   };
 
   try {
@@ -60,13 +72,32 @@ export default async function setup(project: TestProject): Promise<() => Promise
       log(`Rally scenarios will be skipped: ${rally.missing}`);
     }
     let real: E2eContext['real'] = { missing: 'KCM_E2E_BACKENDS does not include "real"' };
-    if (backends.includes('real')) {
+    let realNode: E2eContext['realNode'] = { missing: 'KCM_E2E_BACKENDS does not include "real-node"' };
+    const startReal = async (): Promise<void> => {
+      if (!backends.includes('real')) return;
       stateDir = resolve(process.env['KCM_E2E_STATE_DIR'] ?? join(workDir, 'cluster'));
       await mkdir(stateDir, { recursive: true });
       plane = await startControlPlane({ stateDir, nodes: 2, readyDelayMs: 300, log });
       real = { kubeconfig: plane.kubeconfig, stateDir };
-    }
-    project.provide('e2e', { workDir, cli, rally, real, backends });
+    };
+    const startNode = async (): Promise<void> => {
+      if (!backends.includes('real-node')) return;
+      const why = realNodeUnavailable();
+      if (why) {
+        if (process.env['CI']) throw new Error(`the real node is required in CI: ${why}`);
+        realNode = { missing: why };
+        log(`real-node scenarios will be skipped: ${why}`);
+        return;
+      }
+      nodeStateDir = resolve(process.env['KCM_E2E_NODE_STATE_DIR'] ?? join(workDir, 'node'));
+      await mkdir(nodeStateDir, { recursive: true });
+      realNode = await startRealNode(nodeStateDir, undefined, log);
+    };
+    // Both at once: the node's own control plane runs in its network namespace, so the fixed ports never clash.
+    const starts = await Promise.allSettled([startReal(), startNode()]);
+    const failed = starts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    project.provide('e2e', { workDir, cli, rally, real, realNode, backends });
     log(`ready in ${Date.now() - started} ms`);
     return teardown;
   } catch (error) {

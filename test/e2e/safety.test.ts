@@ -5,6 +5,7 @@ import { recordOutcome } from './lib/compare.js';
 import { observePods } from './lib/pod-observer.js';
 import { ofKind, xsdProblems } from './lib/reports.js';
 import { e2e, uniqueNamespace, useBackend } from './lib/scenario.js';
+import { waitForPodsGone } from './lib/workloads.js';
 
 describe.each(backendNames(e2e))('safety against the %s API server', (name) => {
   const backend = useBackend(name);
@@ -79,9 +80,11 @@ describe.each(backendNames(e2e))('safety against the %s API server', (name) => {
       label: 'pdb-allows',
       kubeconfig: b.kubeconfig,
       cookies: { loose: { name: 'loose', kind: 'deployment', namespace: ns, target: 1, interval: 2 } },
-      args: ['--mode', 'evict', '--max-recovery', '30s', '--seed', '13'],
+      args: ['--mode', 'evict', '--max-recovery', b.maxRecovery, '--seed', '13'],
       command: ['sleep', '5'],
     });
+    // On a real node an evicted pod stays Terminating for seconds; wait for it to go (the test timeout bounds it).
+    await waitForPodsGone(b.api, ns, ofKind(run.killLog, 'bite').map((bite) => bite.pod?.uid ?? ''));
     const seen = await observer.stop();
     await recordOutcome(e2e.workDir, 'PDB allows eviction', name, run);
 

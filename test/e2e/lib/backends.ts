@@ -5,18 +5,27 @@ import { startFakeApiServer, type FakeApiServer } from '../../../src/sim/index.j
 import type { E2eContext } from '../global-setup.js';
 import { kubeApiFromKubeconfig, type KubeApi } from './kube-api.js';
 import { createReadOnlyServiceAccount, writeTokenKubeconfig } from './rbac.js';
+import { nodePodSpec } from './node-workloads.js';
 import { NEVER_READY, createDeployment, createNamespace, createPdb, waitForDeployment, type PodInfo } from './workloads.js';
 
+export type BackendName = 'real-node' | 'real' | 'fake';
+
 /**
- * One API server the scenarios run against: the real control plane (test/cluster) or the loopback fake API server
- * (src/sim). Workloads are created the way each one supports (HTTP for the real one, the seeding API for the fake),
+ * One API server the scenarios run against: the real node (real kubelet and containers, test/cluster/node-up.sh), the
+ * real control plane with the fake kubelet (test/cluster), or the loopback fake API server (src/sim). Workloads are created the way each one supports (HTTP for the real one, the seeding API for the fake),
  * and everything the scenarios check afterwards is read back over HTTP, identically for both.
  */
 export interface Backend {
-  readonly name: 'real' | 'fake';
+  readonly name: BackendName;
   /** Admin kubeconfig the CLI runs with. */
   readonly kubeconfig: string;
   readonly api: KubeApi;
+  /**
+   * A `--max-recovery` that a healthy recovery meets here. Recovery ends when the victim is gone: at once on `fake` and
+   * `real`, but a real kubelet 1.20 confirms a deletion only after the container exited, its volumes and cgroup are
+   * cleaned up and its status manager syncs: 10-15 s typically, and up to 75 s was seen on a loaded 2-core machine.
+   */
+  readonly maxRecovery: string;
   createNamespace(namespace: string): Promise<void>;
   createDeployment(namespace: string, name: string, replicas: number, options?: { neverReady?: boolean }): Promise<void>;
   createPdb(namespace: string, name: string, app: string, budget: { minAvailable: number } | { maxUnavailable: number }): Promise<void>;
@@ -27,15 +36,23 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export function realBackend(real: { kubeconfig: string }): Backend {
+/**
+ * `real` without `node`: pods get ready through the fake kubelet's annotations. With `node` (the real node): real
+ * busybox pods, Ready through an httpGet probe, a never-ready pod through a probe that always fails.
+ */
+export function realBackend(real: { kubeconfig: string }, node?: { evidenceDir: string }): Backend {
   const api = kubeApiFromKubeconfig(real.kubeconfig);
   const caPem = caOf(real.kubeconfig);
   return {
-    name: 'real',
+    name: node ? 'real-node' : 'real',
     kubeconfig: real.kubeconfig,
+    maxRecovery: node ? '150s' : '30s',
     api,
     createNamespace: (ns) => createNamespace(api, ns),
-    createDeployment: (ns, name, replicas, o = {}) => createDeployment(api, ns, name, replicas, o.neverReady ? { podAnnotations: NEVER_READY } : {}),
+    createDeployment: (ns, name, replicas, o = {}) =>
+      node
+        ? createDeployment(api, ns, name, replicas, { podSpec: nodePodSpec({ evidenceDir: node.evidenceDir, ...(o.neverReady && { neverReady: true }) }) })
+        : createDeployment(api, ns, name, replicas, o.neverReady ? { podAnnotations: NEVER_READY } : {}),
     createPdb: async (ns, name, app, budget) => void (await createPdb(api, ns, name, app, budget)),
     waitForDeployment: (ns, name) => waitForDeployment(api, ns, name),
     async writeReadOnlyKubeconfig(namespace, path) {
@@ -62,6 +79,7 @@ export async function fakeBackend(workDir: string): Promise<Backend> {
   return {
     name: 'fake',
     kubeconfig,
+    maxRecovery: '30s',
     api,
     createNamespace: async (ns) => void sim.addNamespace(ns),
     createDeployment: async (ns, name, replicas, o = {}) =>
@@ -78,13 +96,17 @@ export async function fakeBackend(workDir: string): Promise<Backend> {
   };
 }
 
-/** The backends this run covers, in the order the scenarios run them. */
-export function backendNames(e2e: E2eContext): ('real' | 'fake')[] {
-  return (['real', 'fake'] as const).filter((b) => e2e.backends.includes(b));
+/** The backends this run covers, in the order the scenarios run them (a real node only where it could start). */
+export function backendNames(e2e: E2eContext): BackendName[] {
+  return (['real-node', 'real', 'fake'] as const).filter((b) => e2e.backends.includes(b) && (b !== 'real-node' || !('missing' in e2e.realNode)));
 }
 
-export async function openBackend(name: 'real' | 'fake', e2e: E2eContext): Promise<Backend> {
+export async function openBackend(name: BackendName, e2e: E2eContext): Promise<Backend> {
   if (name === 'fake') return fakeBackend(e2e.workDir);
+  if (name === 'real-node') {
+    if ('missing' in e2e.realNode) throw new Error(`the real node is not running: ${e2e.realNode.missing}`);
+    return realBackend(e2e.realNode, e2e.realNode);
+  }
   if ('missing' in e2e.real) throw new Error(`the real control plane is not running: ${e2e.real.missing}`);
   return realBackend(e2e.real);
 }

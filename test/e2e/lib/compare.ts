@@ -48,7 +48,8 @@ export async function compareOutcomes(workDir: string): Promise<string> {
   const scenarios = [...new Set(outcomes.map((o) => o.scenario))];
   const rows = [['scenario', 'backend', 'exit', 'bites', 'skips', 'errors', 'replacement ms (median)', 'recovered ms (median)', 'run ms', '']];
   for (const scenario of scenarios) {
-    const mine = outcomes.filter((o) => o.scenario === scenario);
+    const order = ['real-node', 'real', 'fake'];
+    const mine = outcomes.filter((o) => o.scenario === scenario).sort((a, b) => order.indexOf(a.backend) - order.indexOf(b.backend));
     const shape = (o: Outcome): string => JSON.stringify([o.exitCode, o.bites > 0, o.skips.sort(), o.errors.sort()]);
     const differs = new Set(mine.map(shape)).size > 1;
     for (const o of mine) {

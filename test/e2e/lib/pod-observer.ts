@@ -7,6 +7,11 @@ export interface ObservedPod {
   firstSeen: number;
   lastSeen: number;
   everReady: boolean;
+  /** When this pod was first seen Ready / with a deletionTimestamp (Terminating), if ever. */
+  firstReady?: number;
+  firstDeleting?: number;
+  podIP: string;
+  nodeName: string;
 }
 
 export interface PodObservation {
@@ -30,11 +35,14 @@ export function observePods(api: KubeApi, namespace: string, intervalMs = 150): 
     const pods = await listPods(api, namespace);
     polls++;
     for (const p of pods) {
-      const o = seen.get(p.uid);
-      if (o) {
-        o.lastSeen = now;
-        o.everReady ||= p.ready;
-      } else seen.set(p.uid, { uid: p.uid, name: p.name, firstSeen: now, lastSeen: now, everReady: p.ready });
+      const o = seen.get(p.uid) ?? { uid: p.uid, name: p.name, firstSeen: now, lastSeen: now, everReady: false, podIP: '', nodeName: '' };
+      seen.set(p.uid, o);
+      o.lastSeen = now;
+      o.everReady ||= p.ready;
+      if (p.ready) o.firstReady ??= now;
+      if (p.deleting) o.firstDeleting ??= now;
+      o.podIP ||= p.podIP;
+      o.nodeName ||= p.nodeName;
     }
     return new Set(pods.map((p) => p.uid));
   };

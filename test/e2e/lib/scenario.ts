@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { openBackend, type Backend } from './backends.js';
+import { openBackend, type Backend, type BackendName } from './backends.js';
 
 export const e2e = inject('e2e');
 
@@ -8,7 +8,7 @@ export const e2e = inject('e2e');
 export const uniqueNamespace = (prefix: string, backend: string): string => `${prefix}-${backend}-${randomBytes(2).toString('hex')}`;
 
 /** Opens the backend before the describe block's tests and closes it after them. */
-export function useBackend(name: 'real' | 'fake'): () => Backend {
+export function useBackend(name: BackendName): () => Backend {
   let backend: Backend | undefined;
   beforeAll(async () => {
     backend = await openBackend(name, e2e);

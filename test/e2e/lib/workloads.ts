@@ -9,9 +9,17 @@ export interface PodInfo {
   ready: boolean;
   phase: string;
   deleting: boolean;
+  podIP: string;
+  nodeName: string;
 }
 
-export function deploymentManifest(name: string, replicas: number, options: { podAnnotations?: Record<string, string> } = {}) {
+export interface WorkloadOptions {
+  podAnnotations?: Record<string, string>;
+  /** The pod spec (default: a placeholder image, which only the fake kubelet and the fake API server accept). */
+  podSpec?: Record<string, unknown>;
+}
+
+export function deploymentManifest(name: string, replicas: number, options: WorkloadOptions = {}) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -21,7 +29,7 @@ export function deploymentManifest(name: string, replicas: number, options: { po
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name }, ...(options.podAnnotations && { annotations: options.podAnnotations }) },
-        spec: { containers: [{ name: 'main', image: 'registry.invalid/e2e/placeholder:1' }], terminationGracePeriodSeconds: 5 },
+        spec: options.podSpec ?? { containers: [{ name: 'main', image: 'registry.invalid/e2e/placeholder:1' }], terminationGracePeriodSeconds: 5 },
       },
     },
   };
@@ -31,7 +39,7 @@ export async function createNamespace(api: KubeApi, namespace: string): Promise<
   await api.call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
 }
 
-export async function createDeployment(api: KubeApi, namespace: string, name: string, replicas: number, options: { podAnnotations?: Record<string, string> } = {}): Promise<void> {
+export async function createDeployment(api: KubeApi, namespace: string, name: string, replicas: number, options: WorkloadOptions = {}): Promise<void> {
   await api.call('POST', `/apis/apps/v1/namespaces/${namespace}/deployments`, deploymentManifest(name, replicas, options));
 }
 
@@ -54,6 +62,8 @@ export async function listPods(api: KubeApi, namespace: string, app?: string): P
     name: p.metadata.name,
     phase: p.status?.phase ?? '',
     deleting: Boolean(p.metadata.deletionTimestamp),
+    podIP: p.status?.podIP ?? '',
+    nodeName: p.spec?.nodeName ?? '',
     ready: ((p.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === 'Ready' && c.status === 'True'),
   }));
 }
@@ -86,6 +96,19 @@ export async function waitForDeployment(api: KubeApi, namespace: string, name: s
     const pods = (await listPods(api, namespace, name)).filter((p) => !p.deleting);
     return pods.every((p) => p.ready) ? pods : undefined;
   });
+}
+
+/**
+ * Waits until none of `uids` exists any more in `namespace`: the event a kill ends with. On a real node a deleted pod
+ * stays Terminating for seconds (graceful termination, then the kubelet's confirmation); elsewhere it is gone at once.
+ * No deadline of its own: the test's timeout bounds it.
+ */
+export async function waitForPodsGone(api: KubeApi, namespace: string, uids: readonly string[]): Promise<void> {
+  for (;;) {
+    const present = new Set((await listPods(api, namespace)).map((p) => p.uid));
+    if (uids.every((uid) => !present.has(uid))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Namespaces are cheap to leave behind (the cluster is thrown away), but deleting them keeps controllers quiet. */
