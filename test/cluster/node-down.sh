@@ -62,6 +62,17 @@ for h in /sys/fs/cgroup/*/kubepods; do
   for i in $(seq 50); do find "$h" -depth -type d -exec rmdir {} + 2>/dev/null || true; [[ -d $h ]] || break; sleep 0.1; done
 done
 if [[ -d "$S/cp" ]]; then "$HERE/down.sh" "$S/cp" >/dev/null || true; fi
+# Last sweep, by PID: whatever still runs in the node's network namespace (a shim whose task ctr could not list, when
+# containerd hung) is this node's and nobody else's.
+if [[ -e /run/netns/$NETNS ]]; then
+  ns_id=$(stat -L -c %i "/run/netns/$NETNS")
+  for d in /proc/[0-9]*; do
+    [[ "$(stat -L -c %i "$d/ns/net" 2>/dev/null || true)" == "$ns_id" ]] || continue
+    p=${d#/proc/}; log "killing pid $p left in netns $NETNS: $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null | cut -c1-100 || true)"
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  sleep 0.5
+fi
 if [[ -e /run/netns/$NETNS ]]; then ip netns del "$NETNS" || true; fi    # takes the node's veth end, cni0 and the DNAT rule
 if ip link show "$HOST_IF" >/dev/null 2>&1; then ip link del "$HOST_IF" || true; fi  # normally gone with its peer
 rm -f /run/netns/cni-*
