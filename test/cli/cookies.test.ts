@@ -3,28 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/in-process-cli.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const fixtures = resolve(repo, 'test/fixtures/cookies');
 
 /** Runs the CLI in-process, as `bin.ts` would, with everything it prints captured. */
-async function cli(argv: string[], cwd = fixtures): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    env: {},
-    cwd,
-    isTTY: false,
-    signal: new AbortController().signal,
-    interruptSignal: () => undefined,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd = fixtures) => runInProcess(argv, cwd);
 
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 

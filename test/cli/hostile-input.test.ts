@@ -2,24 +2,8 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { runInProcess } from '../helpers/in-process-cli.js';
 
-/** Runs the CLI in-process with everything it prints captured. */
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    env: {},
-    cwd,
-    isTTY: false,
-    signal: new AbortController().signal,
-    interruptSignal: () => undefined,
-  };
-  return { code: await main(argv, io), stdout, stderr };
-}
 
 async function cookieFile(name: string, text: string): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'kcm-hostile-'));
@@ -39,7 +23,7 @@ describe('error lines that quote input escape control characters', () => {
     ['an unknown field named with escapes', 'key.json', JSON.stringify({ kind: 'deployment', namespace: 'x', interval: 1, 'x\u001b[8m': 1 }), /x\\u001b\[8m: unknown field/],
   ])('%s', async (_what, name, text, expected) => {
     const root = await cookieFile(name, text);
-    const result = await cli(['cookies', 'validate', root], root);
+    const result = await runInProcess(['cookies', 'validate', root], root);
     expect(result.code).toBe(2);
     expect(result.stderr).not.toMatch(controlCharacter);
     const [line] = result.stderr.split('\n');
@@ -47,7 +31,7 @@ describe('error lines that quote input escape control characters', () => {
   });
 
   it('a flag value is escaped too', async () => {
-    const result = await cli(['run', '--chaos-duration', '1\u009b2J', '--', 'true'], tmpdir());
+    const result = await runInProcess(['run', '--chaos-duration', '1\u009b2J', '--', 'true'], tmpdir());
     expect(result.code).toBe(2);
     expect(result.stderr).not.toMatch(controlCharacter);
     expect(result.stderr).toContain('--chaos-duration: expected a positive duration like "10m", got "1\\u009b2J"');
@@ -64,13 +48,13 @@ describe('negative numbers and durations in flags are named, not taken for short
     [['serve', '--port', '-1'], '--port: expected a port 0-65535, got -1'],
     [['serve', '--exec-timeout', '-2m'], '--exec-timeout: expected a positive duration like "2m", got "-2m"'],
   ])('%j → exit 2: %s', async (argv, message) => {
-    const result = await cli([...argv, '--', 'true'], tmpdir());
+    const result = await runInProcess([...argv, '--', 'true'], tmpdir());
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(`cookiemonster: ${message}`);
   });
 
   it('leaves the verification command after -- alone', async () => {
-    const result = await cli(['run', '--chaos-duration', '-1s', '--', 'sh', '-c', 'exit 0', '--count', '-1'], tmpdir());
+    const result = await runInProcess(['run', '--chaos-duration', '-1s', '--', 'sh', '-c', 'exit 0', '--count', '-1'], tmpdir());
     expect(result.stderr.split('\n')[0]).toBe('cookiemonster: --chaos-duration: expected a positive duration like "10m", got "-1s"');
   });
 });

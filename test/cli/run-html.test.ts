@@ -45,25 +45,6 @@ describe('cookiemonster run: the HTML report and attribution (built CLI against 
     expect(html).toContain('<td class="">api.login before chaos</td><td class=""><span class="">failed outside any kill window</span>');
   });
 
-  it('an interrupted run (SIGTERM) still writes the HTML report, marked interrupted, with the kills so far', async () => {
-    const dir = workspace(api.kubeconfigYaml(), { keystone: cookie });
-    let sent = false;
-    const run = await runCli(dir, ['run', ...fast, '--', process.execPath, fixture('hang.mjs')], {
-      onStdout: (text, kill) => {
-        if (!sent && text.includes('delete pod')) {
-          sent = true;
-          kill('SIGTERM');
-        }
-      },
-    });
-    expect(run.exitCode).toBe(143);
-    const html = htmlOf(dir);
-    expect(html).toContain('INTERRUPTED (exit 143)');
-    const bites = entriesOf(run.entries(), 'bite');
-    expect(bites.length).toBeGreaterThan(0);
-    for (const bite of bites) expect(html).toContain(`<title>${bite.pod.namespace}/${bite.pod.name} (deployment/keystone, cookie keystone): killed`);
-  });
-
   it('--html names the file; an empty one is refused naming the flag', async () => {
     const dir = workspace(api.kubeconfigYaml(), { keystone: cookie });
     const run = await runCli(dir, ['run', ...fast, '--html', 'elsewhere/r.html', '--', process.execPath, fixture('pass.mjs')]);

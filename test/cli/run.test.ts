@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entriesOf } from '../../src/log/entries.js';
 import { startFakeApiServer, type FakeApiServer } from '../../src/sim/index.js';
@@ -71,7 +73,7 @@ describe('cookiemonster run (built CLI against the loopback fake API server)', (
     expect(await wasmSchemaErrors(run.junit())).toEqual([]);
   });
 
-  it('SIGTERM mid-run: stops, writes a valid partial report marked interrupted, exits 143', async () => {
+  it('SIGTERM mid-run: stops, writes a valid partial report and the HTML report marked interrupted, exits 143', async () => {
     const dir = workspace(api.kubeconfigYaml(), { keystone: cookie });
     let sent = false;
     const run = await runCli(dir, ['run', ...fast, '--', process.execPath, fixture('hang.mjs')], {
@@ -87,6 +89,12 @@ describe('cookiemonster run (built CLI against the loopback fake API server)', (
     expect(xml).toContain('interrupted');
     expect(await wasmSchemaErrors(xml)).toEqual([]);
     expect(entriesOf(run.entries(), 'run-end')[0]).toMatchObject({ outcome: 'interrupted', exitCode: 143 });
+    // The HTML report is written too, marked interrupted, with the kills so far.
+    const html = readFileSync(join(dir, 'reports', 'cookiemonster-report.html'), 'utf8');
+    expect(html).toContain('INTERRUPTED (exit 143)');
+    const bites = entriesOf(run.entries(), 'bite');
+    expect(bites.length).toBeGreaterThan(0);
+    for (const bite of bites) expect(html).toContain(`<title>${bite.pod.namespace}/${bite.pod.name} (deployment/keystone, cookie keystone): killed`);
   });
 
   it('exit 3 naming the workload when the deploy check times out', async () => {
