@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { describeError } from '../errors.js';
 import type { Cluster, WorkloadKind } from '../kube/types.js';
+import { longTimeoutSignal } from '../long-timeout.js';
 import { runCommand } from '../verify/run-command.js';
 import { compare, parseComparison } from './comparison.js';
 import type { CmdCheck, HttpCheck, K8sCheck, ProbeSpec, PromqlCheck } from './spec.js';
@@ -48,16 +49,22 @@ export function createCheck(spec: ProbeSpec, deps: CheckDeps): Check {
   };
 }
 
-function withTimeout(signal: AbortSignal, timeoutMs: number | undefined): AbortSignal {
-  return AbortSignal.any([signal, AbortSignal.timeout(timeoutMs ?? defaultTimeoutMs)]);
+/** Runs `work` with `signal` and the probe's timeout (any length: a timer past 24.8 days waits in chunks). */
+async function timeBound<T>(signal: AbortSignal, timeoutMs: number | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const timeout = longTimeoutSignal(timeoutMs ?? defaultTimeoutMs);
+  try {
+    return await work(AbortSignal.any([signal, timeout.signal]));
+  } finally {
+    timeout.clear();
+  }
 }
 
 async function httpSample(http: HttpCheck, deps: CheckDeps, signal: AbortSignal): Promise<Sample> {
   const url = new URL(http.url);
   const ca = http.ca === undefined ? undefined : await readFile(resolve(deps.cwd, http.ca));
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const { status, body } = await new Promise<{ status: number; body: string }>((done, fail) => {
-    const req = send(url, { method: http.method, signal: withTimeout(signal, http.timeout), ...(url.protocol === 'https:' && { ca, rejectUnauthorized: !http.insecure }) }, (res: IncomingMessage) => {
+  const { status, body } = await timeBound(signal, http.timeout, (bounded) => new Promise<{ status: number; body: string }>((done, fail) => {
+    const req = send(url, { method: http.method, signal: bounded, ...(url.protocol === 'https:' && { ca, rejectUnauthorized: !http.insecure }) }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
@@ -69,7 +76,7 @@ async function httpSample(http: HttpCheck, deps: CheckDeps, signal: AbortSignal)
     });
     req.on('error', (error: NodeJS.ErrnoException) => fail(error.name === 'AbortError' ? new Error(`no answer within ${http.timeout ?? defaultTimeoutMs} ms`) : error));
     req.end();
-  });
+  }));
   const expected = [http.expect].flat();
   if (!expected.some((e) => (typeof e === 'number' ? e === status : Math.floor(status / 100) === Number(e[0])))) {
     return { ok: false, message: `${http.method} ${http.url} answered ${status}, expected ${expected.join(' or ')}` };
@@ -109,8 +116,10 @@ async function k8sSample(k8s: K8sCheck, deps: CheckDeps, signal: AbortSignal): P
 async function promqlSample(promql: PromqlCheck, signal: AbortSignal): Promise<Sample> {
   const url = new URL('/api/v1/query', promql.url);
   url.searchParams.set('query', promql.query);
-  const answer = await fetch(url, { signal: withTimeout(signal, promql.timeout) });
-  const body = (await answer.json()) as { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
+  const { answer, body } = await timeBound(signal, promql.timeout, async (bounded) => {
+    const answer = await fetch(url, { signal: bounded });
+    return { answer, body: (await answer.json()) as { status?: string; error?: string; data?: { resultType?: string; result?: unknown } } };
+  });
   if (!answer.ok || body.status !== 'success') return { ok: false, message: `query ${promql.query}: ${body.error ?? `HTTP ${answer.status}`}` };
   const value = scalarOf(body.data);
   if (value === undefined) return { ok: false, message: `query ${promql.query}: no single value (${describeResult(body.data)})` };

@@ -90,6 +90,13 @@ describe('probes against real HTTP servers', () => {
     expect(entriesOf(late.log.entries(), 'probe-end')).toEqual([expect.objectContaining({ phase: 'start-when', failures: dead.requests, breached: true })]);
   });
 
+  it('a timeout longer than setTimeout can wait (600h) does not fire at once', async () => {
+    const slow = await target('up');
+    const { set, log } = probeSet([{ name: 'slow', http: { url: slow.url, timeout: '600h' } }]);
+    expect(await set.checkOnce('before', never)).toBe(true);
+    expect(entriesOf(log.entries(), 'probe')[0]).toMatchObject({ ok: true });
+  });
+
   it('body regex and a list of expected statuses', async () => {
     const up = await target('up');
     const good = probeSet([{ name: 'a', http: { url: up.url, expect: [200, 204], body: '^ok' } }]);
