@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import { ExitCode } from '../exit-codes.js';
-import { entriesOf, type LogEntry } from '../log/entries.js';
+import { entriesOf, type EntryOf, type LogEntry } from '../log/entries.js';
 import { describeExecEnd } from '../log/format.js';
 import type { DeployCheckResult, RunOutcome, VerifyResult } from '../report/types.js';
 
@@ -40,12 +40,17 @@ export function decideOutcome(input: OutcomeInput): { outcome: RunOutcome; exitC
   return { outcome: 'passed', exitCode: ExitCode.passed, problems };
 }
 
+/** The last failed sample of a probe's phase: what the problem line quotes. */
+function lastFailure(entries: readonly LogEntry[], end: EntryOf<'probe-end'>): EntryOf<'probe'> | undefined {
+  return entriesOf(entries, 'probe').filter((p) => p.probe === end.probe && p.phase === end.phase && !p.ok).at(-1);
+}
+
 /** Probes that did not hold before chaos (start-when within its time, or the steady state): nothing was killed. */
 export function steadyStateFailures(entries: readonly LogEntry[]): string[] {
   return entriesOf(entries, 'probe-end')
     .filter((e) => e.breached && (e.phase === 'before' || e.phase === 'start-when'))
     .map((e) => {
-      const last = entriesOf(entries, 'probe').filter((p) => p.probe === e.probe && p.phase === e.phase && !p.ok).at(-1);
+      const last = lastFailure(entries, e);
       const what = e.phase === 'before' ? 'steady state not met before chaos' : `did not pass within its start-when time (${e.samples} samples)`;
       return `probe ${e.probe}: ${what}${last ? `: ${last.message}` : ''}; nothing was killed`;
     });
@@ -70,7 +75,7 @@ export function chaosFailures(entries: readonly LogEntry[], maxRecoveryMs: numbe
   for (const e of entriesOf(entries, 'chaos-abort')) problems.push(`chaos aborted: ${e.reason}`);
   for (const e of entriesOf(entries, 'probe-end')) {
     if (!e.breached || e.phase === 'before' || e.phase === 'start-when') continue;
-    const last = entriesOf(entries, 'probe').filter((p) => p.probe === e.probe && p.phase === e.phase && !p.ok).at(-1);
+    const last = lastFailure(entries, e);
     const what = e.phase === 'after' ? 'failed after recovery (steady state not restored)' : `breached during chaos (${e.failures} of ${e.samples} samples failed; tolerance: ${e.tolerance})`;
     problems.push(`probe ${e.probe} ${what}${last ? `: ${last.message}` : ''}`);
   }
