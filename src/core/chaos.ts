@@ -9,6 +9,8 @@ import { forkRng, type Rng } from './rng.js';
 import { biteKillPod } from './cookies/killpod.js';
 import type { BiteContext, BiteOptions, KillRecord } from './cookies/context.js';
 import { runTicks, type LoopEnd } from './scheduler.js';
+import type { ScopeFeed } from './scope-watch.js';
+import { watchedTargets } from './cookies/targets.js';
 
 /** Runs a nodeexec cookie once (the original's semantics), writing `exec` entries; `access` is what it needs of RBAC. */
 export type NodeExecRunner = ((cookie: NodeExecCookie, ctx: BiteContext) => Promise<void>) & { access?: readonly AccessCheck[] | undefined };
@@ -21,6 +23,8 @@ export interface ChaosDeps {
   nodeExec?: NodeExecRunner | undefined;
   /** Shared with the run's recovery tracker (and a server's other jobs); default: one for this chaos alone. */
   ledger?: RunLedger | undefined;
+  /** Watches shared with the recovery tracker: cookies pick victims from them. Without it, every tick reads by GET and LIST. */
+  scopes?: ScopeFeed | undefined;
 }
 
 export interface ChaosOptions extends BiteOptions {
@@ -49,7 +53,12 @@ export function startChaos(
   const stopper = new AbortController();
   const window = options.chaosDurationMs;
   const ledger = deps.ledger ?? createAvailabilityLedger().openRun({ dryRun: options.dryRun });
-  const contexts = cookies.map((): BiteContext => ({ ...deps, ledger, rng: forkRng(deps.rng), options, signal, onKill: options.onKill }));
+  const watching = signal ?? new AbortController().signal;
+  const contexts = cookies.map((): BiteContext => {
+    const { scopes } = deps;
+    const targets = scopes && watchedTargets({ cluster: deps.cluster, clock: deps.clock, log: deps.log, feed: scopes, signal: watching });
+    return { ...deps, ledger, rng: forkRng(deps.rng), options, signal, targets, onKill: options.onKill };
+  });
   const done = Promise.all(
     cookies.map((cookie, i) => runCookie(cookie, contexts[i] as BiteContext, deps, window, stopper.signal, signal)),
   ).then(() => undefined);
@@ -96,6 +105,7 @@ async function runCookie(
     reason = abort?.aborted ? 'aborted' : stop.aborted ? 'stopped' : 'duration';
   } finally {
     unsubscribe();
+    ctx.targets?.close();
   }
   deps.log.append({ kind: 'cookie-stop', cookie: cookie.name, reason, ...counts });
 }

@@ -1,5 +1,6 @@
 import { CookieError, isCookieError } from '../errors.js';
 import type { Pod, PodRef, WorkloadRef } from '../kube/types.js';
+import { untilDone } from './until-done.js';
 
 /**
  * The kills that still count against their workload's availability, shared by every cookie and job of a run (or of a
@@ -9,7 +10,7 @@ import type { Pod, PodRef, WorkloadRef } from '../kube/types.js';
  * honour the floor.
  *
  * A kill counts from the moment its DELETE or eviction is accepted (a server-side dry run included) until its
- * recovery is observed: by the recovery tracker, when one tracks the kill; otherwise when a later LIST shows the
+ * recovery is observed: by the recovery tracker, when one tracks the kill; otherwise when the pods seen later show the
  * victim gone and a Ready replacement that no other kill has claimed. A kill the tracker gives up on counts until its
  * run closes. Real kills count for every run of the ledger; dry-run kills only for the run that made them, so a dry
  * run decides as a real run would without ever holding back a real one.
@@ -34,7 +35,7 @@ export interface RunLedger {
   mark(): number;
   /** Whether this run sees a kill of `workload` accepted after `mark` (a status read before it is out of date). */
   killedSince(workload: WorkloadRef, mark: number): boolean;
-  /** Weighs one fresh LIST of the workload's pods; untracked kills that this LIST shows recovered stop counting. */
+  /** Weighs the workload's pods as they are now (a LIST, or a watch's cache); untracked kills they show recovered stop counting. */
   assess(workload: WorkloadRef, reportedAvailable: number, pods: readonly Pod[]): FloorView;
   /** The API server accepted the DELETE or eviction of `pod`; `knownPodUids` are the workload's pods the tick saw. */
   recordKill(workload: WorkloadRef, pod: PodRef, knownPodUids: readonly string[]): void;
@@ -138,21 +139,4 @@ export function createAvailabilityLedger(): AvailabilityLedger {
       };
     },
   };
-}
-
-/** Resolves with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function untilDone(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      reject,
-    );
-  });
 }

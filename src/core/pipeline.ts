@@ -192,7 +192,7 @@ async function chaosWindow(
   const scopes = createScopeFeed(deps.cluster, deps.clock, watching.signal);
   const tracker = createRecoveryTracker({ ...deps, ledger, scopes }, { pollMs: options.pollMs ?? 500 });
   deps.onPhase?.('chaos', 'start');
-  const chaos = startChaos(options.cookies, { ...deps, ledger }, { ...options.bite, chaosDurationMs: options.chaosDurationMs, onKill: (k) => tracker.track(k) }, { signal });
+  const chaos = startChaos(options.cookies, { ...deps, ledger, scopes }, { ...options.bite, chaosDurationMs: options.chaosDurationMs, onKill: (k) => tracker.track(k) }, { signal });
   const stopChaos = (): void => onChaos(chaos.stop());
   stop.addEventListener('abort', stopChaos, { once: true });
   onChaos(chaos.done);

@@ -12,7 +12,18 @@ export interface KillProgress {
   /** The pod this kill counts as its replacement, claimed so no other kill of the workload counts it too. */
   replacement: string | undefined;
   stages: RecoveryStages;
+  /**
+   * While the status has neither dipped nor been written since the replacement became Ready: when the pods alone may
+   * prove recovery, if no status arrives by then.
+   */
+  proofAt?: number | undefined;
 }
+
+/**
+ * How long after its replacement is Ready a kill waits for a status written after it, before the pods alone prove
+ * its recovery: a replacement Ready before the controllers noticed the kill leaves no dip and no newer status to see.
+ */
+export const statusGraceMs = 1_000;
 
 export function startProgress(kill: KillRecord, state: ScopeState): KillProgress {
   const progress: KillProgress = {
@@ -38,7 +49,7 @@ export function noteStatus(progress: KillProgress, workload: Workload): void {
  * newer than the replacement's readiness) shows the pre-kill availability again. A status from before the kill never
  * counts. `claimedElsewhere` tells pods another pending kill of the workload counts as its replacement.
  */
-export function evaluate(progress: KillProgress, state: ScopeState, claimedElsewhere: (uid: string) => boolean): boolean {
+export function evaluate(progress: KillProgress, state: ScopeState, claimedElsewhere: (uid: string) => boolean, now: number): boolean {
   const { kill, stages } = progress;
   const since = (at: number | undefined): number | undefined => (at === undefined ? undefined : Math.max(0, at - kill.requestedAt));
   const victim = state.pod(kill.pod.uid);
@@ -56,11 +67,32 @@ export function evaluate(progress: KillProgress, state: ScopeState, claimedElsew
   }
 
   const status = state.status;
+  progress.proofAt = undefined;
   if (status && stages.available === undefined && status.workload.available >= kill.workload.available) {
     const written = progress.dipSeen || isNewerVersion(status.workload.resourceVersion, replacement?.readyVersion);
     if (written && status.at >= kill.requestedAt) stages.available = since(status.at);
+    else if (replacement?.readyAt !== undefined && stages.gone !== undefined) provenByPods(progress, state, replacement.readyAt, now);
   }
   return stages.gone !== undefined && stages.ready !== undefined && stages.available !== undefined;
+}
+
+/**
+ * The status still shows the pre-kill availability and nothing newer came: once `statusGraceMs` has passed since the
+ * replacement became available (Ready for the workload's minReadySeconds), as many such pods as were available before
+ * the kill (the victim not among them) prove it available again, from that moment. Until then, `proofAt` says when to
+ * look again.
+ */
+function provenByPods(progress: KillProgress, state: ScopeState, readyAt: number, now: number): void {
+  const { kill, stages } = progress;
+  const proofAt = readyAt + (kill.workload.minReadySeconds ?? 0) * 1000 + statusGraceMs;
+  if (now < proofAt) {
+    progress.proofAt = proofAt;
+    return;
+  }
+  const availableAt = readyAt + (kill.workload.minReadySeconds ?? 0) * 1000;
+  let ready = 0;
+  for (const facts of state.pods()) if (facts.readyAt !== undefined && facts.readyAt <= availableAt && facts.pod.uid !== kill.pod.uid) ready++;
+  if (ready >= kill.workload.available) stages.available = Math.max(0, availableAt - kill.requestedAt);
 }
 
 /** The last stage of a recovered kill. */

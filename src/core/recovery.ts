@@ -54,7 +54,7 @@ export function createRecoveryTracker(
     for (const progress of [...scope.kills]) {
       const taken = (other: KillProgress | undefined): boolean => other !== undefined && other !== progress && !chained(progress, other);
       const claimedElsewhere = (uid: string): boolean => taken(scope.credited.get(uid)) || scope.kills.some((k) => k.replacement === uid && taken(k));
-      if (!evaluate(progress, scope.state, claimedElsewhere)) continue;
+      if (!evaluate(progress, scope.state, claimedElsewhere, deps.clock.now())) continue;
       if (progress.replacement !== undefined) scope.credited.set(progress.replacement, progress);
       finish(scope, progress, true);
     }
@@ -123,7 +123,9 @@ export function createRecoveryTracker(
       if (pending() === 0) return;
       if (now >= deadline) return giveUp();
       const polling = [...scopes.values()].some((s) => s.method === 'poll');
-      await untilChanged(Math.min(polling ? pollMs : Number.POSITIVE_INFINITY, deadline - now));
+      const proofs = [...scopes.values()].filter((s) => s.method === 'watch').flatMap((s) => s.kills.map((k) => k.proofAt ?? Number.POSITIVE_INFINITY));
+      await untilChanged(Math.min(polling ? pollMs : Number.POSITIVE_INFINITY, deadline - now, ...proofs.map((at) => Math.max(0, at - now))));
+      for (const scope of scopes.values()) if (scope.method === 'watch') judgeWatched(scope);
     }
   };
 

@@ -32,6 +32,8 @@ export class ScopeState {
   private readonly history: StatusFact[] = [];
   /** When the pods were last known completely (a LIST, or a watch's initial list): a pod absent then was gone. */
   completeAt: number | undefined;
+  /** Whether the workload exists, as last seen; undefined until first known. */
+  workloadExists: boolean | undefined;
 
   sawPod(pod: Pod, at: number): void {
     let facts = this.facts.get(pod.uid);
@@ -67,8 +69,24 @@ export class ScopeState {
   }
 
   sawStatus(workload: Workload, at: number): void {
+    this.workloadExists = true;
     this.history.push({ workload, at });
     if (this.history.length > statusMemory) this.history.shift();
+  }
+
+  /** The workload was deleted, or a list found none. */
+  workloadGone(): void {
+    this.workloadExists = false;
+  }
+
+  /** Both the workload and its pods have been listed once: the state can answer without a request. */
+  get synced(): boolean {
+    return this.completeAt !== undefined && this.workloadExists !== undefined;
+  }
+
+  /** The workload as last seen, while it exists. */
+  get workload(): Workload | undefined {
+    return this.workloadExists ? this.status?.workload : undefined;
   }
 
   pod(uid: string): PodFacts | undefined {

@@ -67,6 +67,7 @@ export function createScopeFeed(cluster: Cluster, clock: Clock, signal: AbortSig
             const at = clock.now();
             const workload = e.type === 'SYNCED' ? e.objects[0] : e.type === 'DELETED' ? undefined : e.object;
             if (workload) current.state.sawStatus(workload, at);
+            else current.state.workloadGone();
             changed();
           },
           failed,

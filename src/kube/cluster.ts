@@ -200,6 +200,12 @@ export function createKubeCluster(
       watch({ op: { verb: 'watch', resource: api.resource, group: 'apps', namespace: ref.namespace }, path, query: { fieldSelector: `metadata.name=${ref.name}` }, map: (o) => api.toWorkload(o, ref.namespace) }, listener, options);
     },
 
+    watchWorkloads(namespace, kind, listener, options) {
+      const api = workloadApis[kind];
+      const path = namespacedPath('/apis/apps/v1', namespace, api.resource);
+      watch({ op: { verb: 'watch', resource: api.resource, group: 'apps', namespace }, path, query: {}, map: (o) => api.toWorkload(o, namespace) }, listener, options);
+    },
+
     async version(options = {}) {
       const info = await call({ verb: 'get', resource: 'version' }, get<k8s.VersionInfo>('/version'), options.signal);
       return info.gitVersion;

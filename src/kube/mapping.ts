@@ -49,7 +49,7 @@ export function toPod(pod: k8s.V1Pod, fallbackNamespace: string): Pod {
 
 interface Common {
   metadata?: k8s.V1ObjectMeta | undefined;
-  spec?: { selector?: k8s.V1LabelSelector } | undefined;
+  spec?: { selector?: k8s.V1LabelSelector; minReadySeconds?: number } | undefined;
 }
 
 function base(kind: WorkloadKind, obj: Common, fallbackNamespace: string): Omit<Workload, 'desired' | 'current' | 'updated' | 'ready' | 'available' | 'observedGeneration' | 'revisionsMatch'> {
@@ -64,6 +64,7 @@ function base(kind: WorkloadKind, obj: Common, fallbackNamespace: string): Omit<
     annotations: { ...meta.annotations },
     generation: meta.generation ?? 0,
     resourceVersion: meta.resourceVersion,
+    ...(obj.spec?.minReadySeconds && { minReadySeconds: obj.spec.minReadySeconds }),
   };
 }
 

@@ -44,6 +44,8 @@ export interface Workload extends WorkloadRef {
   revisionsMatch: boolean;
   /** metadata.resourceVersion: tells a status written after a given change from one written before it. */
   resourceVersion?: string | undefined;
+  /** spec.minReadySeconds: how long a Ready pod waits before it counts as available. */
+  minReadySeconds?: number | undefined;
 }
 
 export interface OwnerRef {
@@ -159,4 +161,6 @@ export interface Cluster {
   watchPods?(namespace: string, selector: LabelSelector, listener: WatchListener<Pod>, options: WatchOptions): void;
   /** LIST then WATCH one workload, until `options.signal` aborts. */
   watchWorkload?(ref: WorkloadRef, listener: WatchListener<Workload>, options: WatchOptions): void;
+  /** LIST then WATCH every workload of `kind` in `namespace`, until `options.signal` aborts. */
+  watchWorkloads?(namespace: string, kind: WorkloadKind, listener: WatchListener<Workload>, options: WatchOptions): void;
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRecoveryTracker } from '../../src/core/recovery.js';
+import { statusGraceMs } from '../../src/core/recovery-judge.js';
 import { createScopeFeed } from '../../src/core/scope-watch.js';
 import type { WorkloadKind } from '../../src/kube/types.js';
 import { createKillLog, entriesOf } from '../../src/log/entries.js';
@@ -18,9 +19,12 @@ const terminationDelayMs = 1_000;
 const replaceDelayMs = 300;
 
 /** Kills the first pod of a workload of the lagging simulator, with the scope watched, until its recovery is logged. */
-async function watchedKill(kind: WorkloadKind, { readyDelayMs, forbidWatch = false, watchBeforeKill = true }: { readyDelayMs: number; forbidWatch?: boolean; watchBeforeKill?: boolean }) {
+async function watchedKill(
+  kind: WorkloadKind,
+  { readyDelayMs, replaceMs = replaceDelayMs, forbidWatch = false, watchBeforeKill = true }: { readyDelayMs: number; replaceMs?: number; forbidWatch?: boolean; watchBeforeKill?: boolean },
+) {
   const clock = createFakeClock(0);
-  sim = new Simulation({ clock, controllers: { replaceDelayMs, readyDelayMs } });
+  sim = new Simulation({ clock, controllers: { replaceDelayMs: replaceMs, readyDelayMs } });
   sim.addNode('node-1');
   sim.addNode('node-2');
   if (kind === 'deployment') sim.addDeployment({ namespace: 'ns', name: 'app', replicas: 3 });
@@ -76,6 +80,17 @@ describe('recovery on a watch of the workload and its pods', () => {
   it('a scope first watched after the kill still recovers (its first list shows the victim gone or terminating)', async () => {
     const { recovery } = await watchedKill('deployment', { readyDelayMs: 500, watchBeforeKill: false });
     expect(recovery).toMatchObject({ recovered: true, method: 'watch', recoveredMs: terminationDelayMs, stages: { gone: terminationDelayMs, ready: replaceDelayMs + 500 } });
+  });
+
+  it('a replacement Ready before the controllers write any status: after the grace, the Ready pods prove it, from the moment it was Ready', async () => {
+    const { recovery, log } = await watchedKill('deployment', { readyDelayMs: 10, replaceMs: 5 });
+    const statuses = sim!.store.list('deployments', 'ns').map((d) => d.metadata.resourceVersion);
+    expect(recovery).toMatchObject({ recovered: true, method: 'watch', stages: { replacement: 5, ready: 15, available: 15, gone: terminationDelayMs } });
+    expect(recovery.recoveredMs).toBe(terminationDelayMs);
+    // Logged once the grace had passed, not before: a status written late would still have counted.
+    expect(recovery.at).toBeGreaterThanOrEqual(15 + statusGraceMs);
+    expect(statuses).toHaveLength(1);
+    expect(entriesOf(log.entries(), 'retry')).toEqual([]);
   });
 
   it('where watch is forbidden, polls with the same rules and says so', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KillRecord } from '../../src/core/cookies/context.js';
 import { createRecoveryTracker } from '../../src/core/recovery.js';
 import { CookieError } from '../../src/errors.js';
-import type { Cluster, WorkloadKind } from '../../src/kube/types.js';
+import type { Cluster, Workload, WorkloadKind } from '../../src/kube/types.js';
 import { createKillLog, entriesOf, type KillLog } from '../../src/log/entries.js';
 import { Simulation } from '../../src/sim/index.js';
 import { createFakeClock, flushPromises, type FakeClock } from '../helpers/fake-clock.js';
@@ -10,11 +10,11 @@ import { createMemoryCluster } from '../helpers/memory-cluster.js';
 import { simCluster } from '../helpers/sim-cluster.js';
 
 /** A 3-pod Deployment of the memory cluster whose first pod was just deleted, tracked by a tracker polling every 500 ms. */
-async function afterKill(kind: WorkloadKind = 'deployment', beforeFirstPoll: (cluster: ReturnType<typeof createMemoryCluster>) => void = () => {}) {
+async function afterKill(kind: WorkloadKind = 'deployment', beforeFirstPoll: (cluster: ReturnType<typeof createMemoryCluster>) => void = () => {}, spec: Partial<Workload> = {}) {
   const clock = createFakeClock(1_000);
   const cluster = createMemoryCluster();
   const log = createKillLog(clock);
-  const before = structuredClone(cluster.addWorkload({ kind, namespace: 'ns', name: 'web', replicas: 3 }));
+  const before = structuredClone(Object.assign(cluster.addWorkload({ kind, namespace: 'ns', name: 'web', replicas: 3 }), spec));
   const [victim, ...others] = cluster.pods('ns');
   await cluster.deletePod(victim!);
   beforeFirstPoll(cluster);
@@ -66,12 +66,44 @@ describe('what counts as recovered (polling)', () => {
       Object.assign(cluster.workload({ kind: 'deployment', namespace: 'ns', name: 'web' })!, { available: 3, ready: 3, resourceVersion: '7' });
     const { clock, cluster, log, tracker, workload, owner } = await afterKill('deployment', stale);
     cluster.addPod({ namespace: 'ns', name: 'web-new', uid: 'uid-new', labels: { app: 'web' }, owner, resourceVersion: '9' });
-    for (let i = 0; i < 4; i++) await clock.advance(500);
+    await clock.advance(500);
     expect(recoveries(log)).toEqual([]);
 
     workload.resourceVersion = '10';
     await clock.advance(500);
-    expect(recoveries(log)).toMatchObject([{ recovered: true, recoveredMs: 2_500, stages: { ready: 500, available: 2_500 } }]);
+    expect(recoveries(log)).toMatchObject([{ recovered: true, recoveredMs: 1_000, stages: { ready: 500, available: 1_000 } }]);
+    await tracker.settle(0);
+  });
+
+  it.each([
+    [0, 500, 1_500],
+    [2, 2_500, 3_500],
+  ])(
+    'no status written after the kill (minReadySeconds %i): the Ready pods prove it available at %i ms, once the status grace has passed (%i ms)',
+    async (minReadySeconds, availableMs, provenMs) => {
+      const stale = (cluster: ReturnType<typeof createMemoryCluster>) =>
+        Object.assign(cluster.workload({ kind: 'deployment', namespace: 'ns', name: 'web' })!, { available: 3, ready: 3, resourceVersion: '7' });
+      const { clock, cluster, log, tracker, owner } = await afterKill('deployment', stale, { minReadySeconds });
+      cluster.addPod({ namespace: 'ns', name: 'web-new', uid: 'uid-new', labels: { app: 'web' }, owner, resourceVersion: '9' });
+      while (clock.now() - 1_000 < provenMs - 500) {
+        await clock.advance(500);
+        expect(recoveries(log)).toEqual([]);
+      }
+      await clock.advance(500);
+      expect(recoveries(log)).toMatchObject([{ recovered: true, recoveredMs: availableMs, stages: { ready: 500, available: availableMs } }]);
+      await tracker.settle(0);
+    },
+  );
+
+  it('pods do not prove it while fewer are Ready than were available before the kill', async () => {
+    const stale = (cluster: ReturnType<typeof createMemoryCluster>) =>
+      Object.assign(cluster.workload({ kind: 'deployment', namespace: 'ns', name: 'web' })!, { available: 3, ready: 3, resourceVersion: '7' });
+    const { clock, cluster, log, tracker, owner } = await afterKill('deployment', stale);
+    cluster.addPod({ namespace: 'ns', name: 'web-new', uid: 'uid-new', labels: { app: 'web' }, owner, resourceVersion: '9' });
+    const [survivor] = cluster.pods('ns');
+    cluster.setPod('ns', survivor!.name, { ready: false });
+    for (let i = 0; i < 8; i++) await clock.advance(500);
+    expect(recoveries(log)).toEqual([]);
     await tracker.settle(0);
   });
 

@@ -32,6 +32,7 @@ export function simCluster(
   if (!watch) {
     delete cluster.watchPods;
     delete cluster.watchWorkload;
+    delete cluster.watchWorkloads;
   }
   return cluster;
 }

@@ -3,6 +3,7 @@ import type { KillLog, KillMode } from '../../log/entries.js';
 import type { Clock } from '../clock.js';
 import type { RunLedger } from '../ledger.js';
 import type { Rng } from '../rng.js';
+import type { Targets } from './targets.js';
 
 /** Run-wide choices that cookie files may refine. */
 export interface BiteOptions {
@@ -43,6 +44,8 @@ export interface BiteContext {
   /** Kills not yet recovered and the per-workload turn of floor decisions, shared by every cookie of the run. */
   ledger: RunLedger;
   signal?: AbortSignal | undefined;
+  /** Where the cookie reads workloads and pods: watches (one request per kill) or, by default, GET and LIST. */
+  targets?: Targets | undefined;
   onKill?: ((kill: KillRecord) => void) | undefined;
 }
 

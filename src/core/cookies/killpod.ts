@@ -9,6 +9,7 @@ import { selectCandidates } from '../filters.js';
 import { pickOne, pickVictims } from '../pick.js';
 import { isProtectedNamespace, safetyFloor } from '../safety.js';
 import type { BiteContext } from './context.js';
+import { requestedTargets, type Targets } from './targets.js';
 
 /**
  * One tick of a killpod cookie: find the workload, apply the safety floor, pick distinct running victims, kill them.
@@ -26,37 +27,38 @@ export async function biteKillPod(cookie: KillPodCookie, tick: number, ctx: Bite
       return;
     }
     const { kind, namespace } = cookie;
+    const targets = ctx.targets ?? requestedTargets(ctx.cluster);
     const decideOn = async (workload: Workload | undefined, name: string): Promise<void> => {
-      if (workload) await decideAndKill(cookie, tick, workload, rules, skip, ctx);
+      if (workload) await decideAndKill(cookie, tick, workload, rules, skip, targets, ctx);
       else skip('workload-missing', `Can not find ${kind} ${name} in namespace ${namespace}, doing nothing`);
     };
     if (cookie.workload) {
       const ref = { kind, namespace, name: cookie.workload };
-      await ctx.ledger.serialize(ref, async () => decideOn(await ctx.cluster.getWorkload(ref, { signal: ctx.signal }), ref.name), ctx.signal);
+      await ctx.ledger.serialize(ref, async () => decideOn(await targets.workload(ref, ctx.signal), ref.name), ctx.signal);
       return;
     }
     const mark = ctx.ledger.mark();
-    const picked = pickOne(await ctx.cluster.listWorkloads(namespace, kind, { signal: ctx.signal }), ctx.rng);
+    const picked = pickOne(await targets.workloads(namespace, kind, ctx.signal), ctx.rng);
     if (!picked) {
       skip('no-workload', `Can not find any ${kind} in namespace ${namespace}, doing nothing`);
       return;
     }
-    // A status listed before a kill of the same workload was accepted is out of date: read it again.
-    const fresh = async (): Promise<Workload | undefined> =>
-      ctx.ledger.killedSince(picked, mark) ? ctx.cluster.getWorkload(picked, { signal: ctx.signal }) : picked;
+    // A status read before a kill of the same workload was accepted is out of date: read it again.
+    const fresh = async (): Promise<Workload | undefined> => (ctx.ledger.killedSince(picked, mark) ? targets.workload(picked, ctx.signal) : picked);
     await ctx.ledger.serialize(picked, async () => decideOn(await fresh(), picked.name), ctx.signal);
   } catch (error) {
     logError(cookie, tick, error, ctx);
   }
 }
 
-/** Runs in the workload's turn of the ledger: the reported status and one fresh LIST, without kills not yet recovered. */
+/** Runs in the workload's turn of the ledger: the reported status and the pods as they are now, without kills not yet recovered. */
 async function decideAndKill(
   cookie: KillPodCookie,
   tick: number,
   workload: Workload,
   rules: SafetyRules,
   skip: (reason: SkipReason, message: string, workload?: Workload) => void,
+  targets: Targets,
   ctx: BiteContext,
 ): Promise<void> {
   const reported = safetyFloor(workload, rules);
@@ -70,7 +72,7 @@ async function decideAndKill(
     return;
   }
   // Every pod of the workload, not only the cookie's selection: the floor counts them all.
-  const pods = await ctx.cluster.listPods(workload.namespace, workload.selector, { signal: ctx.signal });
+  const pods = await targets.pods(workload, ctx.signal);
   const view = ctx.ledger.assess(workload, workload.available, pods);
   const extra = cookie.podSelector ? parseSelectorString(cookie.podSelector) : undefined;
   const candidates = selectCandidates(

@@ -1,0 +1,182 @@
+import { describeError } from '../../errors.js';
+import { matchesSelector, selectorToString } from '../../kube/selector.js';
+import type { Cluster, Pod, WatchEvent, Workload, WorkloadKind, WorkloadRef } from '../../kube/types.js';
+import type { KillLog } from '../../log/entries.js';
+import type { Clock } from '../clock.js';
+import type { ScopeFeed, WatchedScope } from '../scope-watch.js';
+import { untilDone } from '../until-done.js';
+
+/** Where a killpod cookie reads the workloads it may bite and their pods. */
+export interface Targets {
+  /** The named workload as it is now, or undefined when it does not exist. */
+  workload(ref: WorkloadRef, signal?: AbortSignal): Promise<Workload | undefined>;
+  /** Every workload of `kind` in `namespace`. */
+  workloads(namespace: string, kind: WorkloadKind, signal?: AbortSignal): Promise<Workload[]>;
+  /** Every pod of the workload (its selector in its namespace), terminating ones included. */
+  pods(workload: Workload, signal?: AbortSignal): Promise<Pod[]>;
+  /** The cookie is done: the watches it holds stop once nobody else uses them. */
+  close(): void;
+}
+
+/** Every read is a request: a GET of the workload, a LIST of the workloads, a LIST of the pods. */
+export function requestedTargets(cluster: Cluster): Targets {
+  return {
+    workload: (ref, signal) => cluster.getWorkload(ref, { signal }),
+    workloads: (namespace, kind, signal) => cluster.listWorkloads(namespace, kind, { signal }),
+    pods: (workload, signal) => cluster.listPods(workload.namespace, workload.selector, { signal }),
+    close: () => undefined,
+  };
+}
+
+/** A cache kept by a watch: usable once its first lists have arrived, dropped if the watch fails for good. */
+interface Cache {
+  synced: Promise<boolean>;
+}
+
+interface WorkloadCache extends Cache {
+  scope: WatchedScope;
+  selector: string;
+}
+
+interface NamespaceCache extends Cache {
+  workloads: Map<string, Workload>;
+  pods: Map<string, Pod>;
+  stop: AbortController;
+}
+
+/**
+ * Reads from watches, so that a kill costs one request (its DELETE or eviction) once they are set up. A named workload
+ * is read once by GET for its selector, then its scope is joined on `feed` (shared with recovery tracking); a random
+ * cookie watches every workload of its kind and every pod of its namespace, and finds a workload's pods by its selector.
+ * A scope whose watch cannot start or fails for good is read by requests from then on, and the kill log says so.
+ */
+export function watchedTargets(deps: { cluster: Cluster; clock: Clock; log: KillLog; feed: ScopeFeed; signal: AbortSignal }): Targets {
+  const requested = requestedTargets(deps.cluster);
+  const scopes = new Map<string, WorkloadCache>();
+  const namespaces = new Map<string, NamespaceCache>();
+  const unwatched = new Set<string>();
+
+  const giveUp = (key: string, what: string, error: unknown): void => {
+    if (unwatched.has(key)) return;
+    unwatched.add(key);
+    deps.log.append({ kind: 'retry', operation: `victim cache of ${what}`, attempt: 1, message: `${describeError(error)}; reading it by GET and LIST from now on` });
+  };
+
+  const joinScope = (key: string, workload: Workload): WorkloadCache | undefined => {
+    let settle: (ok: boolean) => void = () => undefined;
+    const synced = new Promise<boolean>((resolve) => (settle = resolve));
+    const ref = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
+    const scope = deps.feed.join(ref, workload.selector, {
+      changed: () => scope?.state.synced && settle(true),
+      failed: (error) => {
+        if (scopes.get(key)?.scope === scope) scopes.delete(key);
+        giveUp(key, `${workload.kind}/${workload.name}`, error);
+        settle(false);
+      },
+    });
+    if (!scope) return undefined;
+    if (scope.state.synced) settle(true);
+    const cache = { scope, selector: selectorToString(workload.selector), synced };
+    scopes.set(key, cache);
+    return cache;
+  };
+
+  const scopeOf = async (workload: Workload, signal: AbortSignal | undefined): Promise<WorkloadCache | undefined> => {
+    const key = keyOf(workload);
+    if (unwatched.has(key)) return undefined;
+    let cache = scopes.get(key);
+    // A workload deleted and created again may select other pods: follow its new selector.
+    if (cache && cache.selector !== selectorToString(workload.selector)) {
+      scopes.delete(key);
+      cache.scope.release();
+      cache = undefined;
+    }
+    cache ??= joinScope(key, workload);
+    return cache && (await untilDone(cache.synced, signal)) ? cache : undefined;
+  };
+
+  const namespaceOf = async (namespace: string, kind: WorkloadKind, signal: AbortSignal | undefined): Promise<NamespaceCache | undefined> => {
+    const key = namespaceKey(namespace, kind);
+    if (unwatched.has(key)) return undefined;
+    let cache = namespaces.get(key);
+    if (!cache) {
+      cache = watchNamespace(key, namespace, kind);
+      if (!cache) return undefined;
+      namespaces.set(key, cache);
+    }
+    return (await untilDone(cache.synced, signal)) ? cache : undefined;
+  };
+
+  const watchNamespace = (key: string, namespace: string, kind: WorkloadKind): NamespaceCache | undefined => {
+    const { watchPods, watchWorkloads } = deps.cluster;
+    if (!watchPods || !watchWorkloads || deps.signal.aborted) return undefined;
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    deps.signal.addEventListener('abort', onAbort, { once: true });
+    stop.signal.addEventListener('abort', () => deps.signal.removeEventListener('abort', onAbort), { once: true });
+    let settle: (ok: boolean) => void = () => undefined;
+    const cache: NamespaceCache = { workloads: new Map(), pods: new Map(), stop, synced: new Promise((resolve) => (settle = resolve)) };
+    const listed = { workloads: false, pods: false };
+    const sawList = (which: keyof typeof listed): void => {
+      listed[which] = true;
+      if (listed.workloads && listed.pods) settle(true);
+    };
+    const failed = (error: unknown): void => {
+      if (namespaces.get(key) === cache) namespaces.delete(key);
+      stop.abort();
+      giveUp(key, key, error);
+      settle(false);
+    };
+    const settings = { signal: stop.signal, timer: deps.clock };
+    watchWorkloads.call(deps.cluster, namespace, kind, { event: (e) => applyEvent(cache.workloads, e, (w) => w.name) && sawList('workloads'), failed }, settings);
+    watchPods.call(deps.cluster, namespace, {}, { event: (e) => applyEvent(cache.pods, e, (p) => p.uid) && sawList('pods'), failed }, settings);
+    return cache;
+  };
+
+  return {
+    async workload(ref, signal) {
+      const around = namespaces.get(namespaceKey(ref.namespace, ref.kind));
+      if (around && (await untilDone(around.synced, signal))) return around.workloads.get(ref.name);
+      const cached = scopes.get(keyOf(ref));
+      const known = cached && (await untilDone(cached.synced, signal)) ? cached.scope.state : undefined;
+      if (known && !known.workload) return undefined;
+      const workload = known?.workload ?? (await requested.workload(ref, signal));
+      if (!workload) return undefined;
+      return (await scopeOf(workload, signal))?.scope.state.workload ?? workload;
+    },
+
+    async workloads(namespace, kind, signal) {
+      const cache = await namespaceOf(namespace, kind, signal);
+      return cache ? [...cache.workloads.values()] : requested.workloads(namespace, kind, signal);
+    },
+
+    async pods(workload, signal) {
+      const around = namespaces.get(namespaceKey(workload.namespace, workload.kind));
+      if (around && (await untilDone(around.synced, signal))) return [...around.pods.values()].filter((p) => matchesSelector(p.labels, workload.selector));
+      const cache = await scopeOf(workload, signal);
+      return cache ? [...cache.scope.state.pods()].map((f) => f.pod) : requested.pods(workload, signal);
+    },
+
+    close() {
+      for (const cache of scopes.values()) cache.scope.release();
+      for (const cache of namespaces.values()) cache.stop.abort();
+      scopes.clear();
+      namespaces.clear();
+    },
+  };
+}
+
+/** Applies one watch event to a cache by key; true for the initial (or a renewed) complete list. */
+function applyEvent<T>(cache: Map<string, T>, event: WatchEvent<T>, keyOf: (o: T) => string): boolean {
+  if (event.type === 'SYNCED') {
+    cache.clear();
+    for (const object of event.objects) cache.set(keyOf(object), object);
+    return true;
+  }
+  if (event.type === 'DELETED') cache.delete(keyOf(event.object));
+  else cache.set(keyOf(event.object), event.object);
+  return false;
+}
+
+const keyOf = (w: WorkloadRef): string => `${w.kind}/${w.namespace}/${w.name}`;
+const namespaceKey = (namespace: string, kind: WorkloadKind): string => `${kind}s in ${namespace}`;
