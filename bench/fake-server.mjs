@@ -8,9 +8,14 @@ const { startFakeApiServer } = await importDist('sim/index.js');
 let server;
 let dir;
 
-/** Seeds a spec: { latencyMs?, namespaces: [{ name, deployments?: [{ name, replicas }], loosePods? }] }. */
+/**
+ * Seeds a spec: { latencyMs?, controllers?: { replaceDelayMs, readyDelayMs }, nodes?: [name], namespaces: [{ name,
+ * deployments?: [{ name, replicas }], loosePods? }] }. Controllers are off unless asked (the pods then stay as seeded);
+ * pods on a node stay Terminating for a while when deleted, as on a kubelet.
+ */
 async function start(spec) {
-  server = await startFakeApiServer({ latencyMs: spec.latencyMs ?? 0, namespace: spec.namespaces[0]?.name ?? 'default' });
+  server = await startFakeApiServer({ latencyMs: spec.latencyMs ?? 0, namespace: spec.namespaces[0]?.name ?? 'default', controllers: spec.controllers ?? false });
+  for (const node of spec.nodes ?? []) server.sim.addNode(node);
   for (const ns of spec.namespaces) {
     server.sim.addNamespace(ns.name);
     for (const d of ns.deployments ?? []) server.sim.addDeployment({ namespace: ns.name, name: d.name, replicas: d.replicas });
@@ -38,8 +43,36 @@ function summary() {
   return { count: log.length, bytes: log.reduce((sum, r) => sum + r.bytes, 0), byRoute };
 }
 
+/** Wall-clock time with sub-millisecond precision, comparable across processes of this machine. */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+let recorded;
+let stopRecording = () => undefined;
+
+/**
+ * From now on, notes when the server emitted each change of a pod or a Deployment (the moment its watchers are told),
+ * with what a recovery stage depends on: the pod's uid, Ready and Terminating; the Deployment's available count.
+ */
+function recordEvents() {
+  recorded = [];
+  stopRecording();
+  stopRecording = server.sim.store.on((type, resource, object) => {
+    const t = wallNow();
+    if (resource === 'pods') {
+      const ready = (object.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+      recorded.push({ t, type, resource, uid: object.metadata.uid, name: object.metadata.name, ready, deleting: object.metadata.deletionTimestamp !== undefined });
+    } else if (resource === 'deployments') {
+      recorded.push({ t, type, resource, name: object.metadata.name, available: object.status?.availableReplicas ?? 0 });
+    }
+  });
+}
+
 const handlers = {
   start,
+  'record-events': recordEvents,
+  events: () => recorded ?? [],
+  /** Bytes of one pod object as the server answers it (a DELETE returns the pod). */
+  'pod-bytes': (namespace) => Buffer.byteLength(JSON.stringify(server.sim.pods(namespace)[0])),
   requests: summary,
   reset: () => server.resetLog(),
   latency: (ms) => server.setLatency(ms),

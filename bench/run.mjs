@@ -11,6 +11,7 @@ import { machineFacts } from './lib/machine.mjs';
 import { formatTable } from './lib/table.mjs';
 import { apiCostHeader, runApiCost } from './sections/api-cost.mjs';
 import { baselineHeader, runBaseline } from './sections/baseline.mjs';
+import { detectionHeader, runDetection } from './sections/detection.mjs';
 import { memoryHeader, runMemory } from './sections/memory.mjs';
 import { runStartup, startupHeader } from './sections/startup.mjs';
 import { runThroughput, throughputHeader } from './sections/throughput.mjs';
@@ -19,10 +20,11 @@ import { runTimer, timerHeader } from './sections/timer.mjs';
 const sections = [
   { id: 'startup', title: '1. Start-up (whole process)', header: startupHeader, run: runStartup },
   { id: 'api-cost', title: '2. API cost per kill vs namespace size', header: apiCostHeader, run: runApiCost, gating: true },
-  { id: 'timer', title: '3. Timer accuracy (systemClock, 10 ms interval)', header: timerHeader, run: runTimer },
-  { id: 'throughput', title: '4. Kill throughput (fake server latency 5 ms per request)', header: throughputHeader, run: runThroughput },
-  { id: 'memory', title: '5. Memory', header: memoryHeader, run: runMemory },
-  { id: 'baseline', title: '6. Baseline: kubectl shell loop', header: baselineHeader, run: runBaseline },
+  { id: 'detection', title: '3. Recovery detection and accuracy (2 s ready delay)', header: detectionHeader, run: runDetection },
+  { id: 'timer', title: '4. Timer accuracy (systemClock, 10 ms interval)', header: timerHeader, run: runTimer },
+  { id: 'throughput', title: '5. Kill throughput (fake server latency 5 ms per request)', header: throughputHeader, run: runThroughput },
+  { id: 'memory', title: '6. Memory', header: memoryHeader, run: runMemory },
+  { id: 'baseline', title: '7. Baseline: kubectl shell loop', header: baselineHeader, run: runBaseline },
 ];
 
 const usage = `usage: node bench/run.mjs [--quick] [--only ${sections.map((s) => s.id).join(',')}] [--out FILE] [--kubectl PATH] [--strict]`;

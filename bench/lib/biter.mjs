@@ -2,10 +2,12 @@ import { importDist } from './dist.mjs';
 
 /**
  * The product's own kill path, in this process: a killpod cookie (as a cookies.d file would load) biting through the
- * real client-node Cluster at a kubeconfig. `bite(n)` runs tick n and returns the kill-log entries it wrote.
+ * real Cluster at a kubeconfig. `bite(n)` runs tick n and returns the kill-log entries it wrote. `watch: true` picks
+ * victims from watches as a run does (set up by the first bite); `false` reads by GET and LIST on every tick, as a
+ * Cluster that cannot watch does. `close()` stops the watches.
  */
-export async function createBiter({ kubeconfigYaml, cookieFile, seed = 1, options = {} }) {
-  const [{ createCluster }, { fromKillPodFile }, { killPodFileSchema }, { biteKillPod }, { systemClock }, { seededRng }, { createKillLog }, { createAvailabilityLedger }] =
+export async function createBiter({ kubeconfigYaml, cookieFile, seed = 1, options = {}, watch = true }) {
+  const [{ createCluster }, { fromKillPodFile }, { killPodFileSchema }, { biteKillPod }, { systemClock }, { seededRng }, { createKillLog }, { createAvailabilityLedger }, { createScopeFeed }, { watchedTargets }] =
     await Promise.all([
       importDist('kube/index.js'),
       importDist('config/normalize.js'),
@@ -15,6 +17,8 @@ export async function createBiter({ kubeconfigYaml, cookieFile, seed = 1, option
       importDist('core/rng.js'),
       importDist('log/entries.js'),
       importDist('core/ledger.js'),
+      importDist('core/scope-watch.js'),
+      importDist('core/cookies/targets.js'),
     ]);
   const cluster = await createCluster({ kubeconfigYaml, env: {}, retries: 0 });
   const cookie = fromKillPodFile('bench', 'bench/cookie.json', killPodFileSchema.parse({ interval: 60, ...cookieFile }));
@@ -27,8 +31,17 @@ export async function createBiter({ kubeconfigYaml, cookieFile, seed = 1, option
     options: { dryRun: false, mode: 'delete', gracePeriodSeconds: undefined, allowKubeSystem: false, concurrency: 10, self: undefined, ...options },
   };
   const ledger = createAvailabilityLedger();
+  const watching = new AbortController();
+  if (watch) {
+    const feed = createScopeFeed(cluster, systemClock, watching.signal);
+    ctx.targets = watchedTargets({ cluster, clock: systemClock, log, feed, signal: watching.signal });
+  }
   return {
     log,
+    close() {
+      ctx.targets?.close();
+      watching.abort();
+    },
     async bite(n) {
       const before = log.entries().length;
       // Each bite is measured alone, as a run of its own: dry-run kills of earlier bites (which never recover) do not

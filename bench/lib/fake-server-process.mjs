@@ -51,6 +51,10 @@ export async function startFakeServerProcess(spec) {
     resetLog: () => ask('reset'),
     setLatency: (ms) => ask('latency', ms),
     podCount: (namespace) => ask('pods', namespace),
+    /** Start noting when each pod and Deployment change is emitted; `events()` returns them ({ t, type, resource, … }). */
+    recordEvents: () => ask('record-events'),
+    events: () => ask('events'),
+    podBytes: (namespace) => ask('pod-bytes', namespace),
     close: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         await ask('close').catch(() => {});

@@ -1,6 +1,6 @@
 import { createBiter, killsIn } from '../lib/biter.mjs';
 import { startFakeServerProcess } from '../lib/fake-server-process.mjs';
-import { median, round } from '../lib/stats.mjs';
+import { round } from '../lib/stats.mjs';
 
 export const namespaceSizes = [10, 1_000, 10_000];
 const workloads = 100;
@@ -9,7 +9,9 @@ const victimReplicas = 5;
 /**
  * Requests and response bytes per kill tick as the namespace grows around a workload of constant size: `victim`
  * (5 pods) among 100 Deployments, the other pods spread over the 99 others. Counts come from the fake server's log.
- * A second cookie picks a random Deployment each tick (a LIST of the 100 workloads instead of one GET).
+ * Each cookie runs twice in the same run: picking victims from watches (as a run does; the first tick sets them up,
+ * counted apart as set-up) and by GET and LIST on every tick (a Cluster that cannot watch, and the tool before).
+ * A second cookie picks a random Deployment each tick (its set-up watches every Deployment and pod of the namespace).
  */
 export async function runApiCost({ quick, log }) {
   const ticks = quick ? 4 : 20;
@@ -17,9 +19,13 @@ export async function runApiCost({ quick, log }) {
   for (const pods of namespaceSizes) {
     const server = await startFakeServerProcess(namespaceSpec(pods));
     try {
-      const named = await measureCookie(server, { name: 'victim', kind: 'deployment', namespace: 'bench', target: 1 }, ticks);
-      const random = await measureCookie(server, { name: '', kind: 'deployment', namespace: 'bench', target: 1 }, ticks);
-      results.push({ pods, workloads, victimPods: victimReplicas, named, random });
+      const podBytes = await server.podBytes('bench');
+      const measure = (name, watch) => measureCookie(server, { name, kind: 'deployment', namespace: 'bench', target: 1 }, ticks, watch);
+      const named = await measure('victim', true);
+      const namedPolled = await measure('victim', false);
+      const random = await measure('', true);
+      const randomPolled = await measure('', false);
+      results.push({ pods, workloads, victimPods: victimReplicas, podBytes, named, namedPolled, random, randomPolled });
       log(`api-cost: ${pods} pods done`);
     } finally {
       await server.close();
@@ -28,17 +34,20 @@ export async function runApiCost({ quick, log }) {
   return {
     ticks,
     results,
-    rows: results.flatMap((r) => [row(r.pods, 'victim (named)', r.named, true), row(r.pods, 'random deployment', r.random, false)]),
+    rows: results.flatMap((r) => [
+      row(r.pods, 'victim (named), watched', r.named),
+      row(r.pods, 'victim (named), GET + LIST', r.namedPolled),
+      row(r.pods, 'random deployment, watched', r.random),
+      row(r.pods, 'random deployment, LIST + LIST', r.randomPolled),
+    ]),
   };
 }
 
-export const apiCostHeader = ['pods in ns', 'cookie', 'ticks', 'kills', 'workload pods', 'requests/kill', 'max requests/tick', 'response bytes/kill', 'response bytes/tick'];
+export const apiCostHeader = ['pods in ns', 'cookie, victims from', 'kills', 'requests/kill', 'max requests/tick', 'response bytes/kill', 'set-up requests', 'set-up bytes'];
 
 const orDash = (value) => (Number.isFinite(value) ? value : '—');
-// A random pick often lands on a workload without pods in a small namespace (a tick with no kill): per tick is its measure.
-const row = (pods, name, m, perKill) =>
-  [pods, name, m.ticks, m.kills, orDash(m.workloadPods), perKill ? orDash(m.requestsPerKill) : '—', m.maxRequestsPerTick,
-    perKill ? orDash(m.bytesPerKill) : '—', m.bytesPerTick];
+const row = (pods, name, m) =>
+  [pods, name, m.kills, orDash(m.requestsPerKill), m.maxRequestsPerTick, orDash(m.bytesPerKill), m.setup.requests, m.setup.bytes];
 
 /** 100 Deployments: `victim` with 5 pods, 99 others sharing the rest of the namespace's pods. */
 export function namespaceSpec(pods) {
@@ -50,37 +59,40 @@ export function namespaceSpec(pods) {
   return { namespaces: [{ name: 'bench', deployments, loosePods: rest - each * others }] };
 }
 
-async function measureCookie(server, cookieFile, ticks) {
+async function measureCookie(server, cookieFile, ticks, watch) {
   // Dry run sends the same DELETE (with dryRun=All) and leaves the pods in place, so every tick sees the same namespace.
-  const biter = await createBiter({ kubeconfigYaml: server.kubeconfigYaml, cookieFile, options: { dryRun: true } });
-  await biter.bite(0); // warm-up: connection set-up and anything a first call does once
-  let kills = 0;
-  let requests = 0;
-  let bytes = 0;
-  let maxRequestsPerTick = 0;
-  const byRoute = {};
-  const workloadPods = [];
-  for (let n = 1; n <= ticks; n++) {
+  const biter = await createBiter({ kubeconfigYaml: server.kubeconfigYaml, cookieFile, options: { dryRun: true }, watch });
+  try {
     await server.resetLog();
-    const entries = await biter.bite(n);
-    kills += killsIn(entries);
-    for (const e of entries) if (e.kind === 'bite') workloadPods.push(e.desired);
-    const seen = await server.requests();
-    requests += seen.count;
-    bytes += seen.bytes;
-    maxRequestsPerTick = Math.max(maxRequestsPerTick, seen.count);
-    for (const [route, count] of Object.entries(seen.byRoute)) byRoute[route] = (byRoute[route] ?? 0) + count;
+    // Set-up: connection, and with `watch` the LISTs and WATCHes the cookie keeps; then a tick like any other.
+    await biter.bite(0);
+    const setup = await server.requests();
+    let kills = 0;
+    let requests = 0;
+    let bytes = 0;
+    let maxRequestsPerTick = 0;
+    const byRoute = {};
+    for (let n = 1; n <= ticks; n++) {
+      await server.resetLog();
+      kills += killsIn(await biter.bite(n));
+      const seen = await server.requests();
+      requests += seen.count;
+      bytes += seen.bytes;
+      maxRequestsPerTick = Math.max(maxRequestsPerTick, seen.count);
+      for (const [route, count] of Object.entries(seen.byRoute)) byRoute[route] = (byRoute[route] ?? 0) + count;
+    }
+    return {
+      ticks,
+      kills,
+      requests,
+      bytes,
+      maxRequestsPerTick,
+      requestsPerKill: kills ? round(requests / kills) : Number.NaN,
+      bytesPerKill: kills ? Math.round(bytes / kills) : Number.NaN,
+      setup: { requests: setup.count, bytes: setup.bytes, byRoute: setup.byRoute },
+      byRoute,
+    };
+  } finally {
+    biter.close();
   }
-  return {
-    ticks,
-    kills,
-    requests,
-    bytes,
-    maxRequestsPerTick,
-    workloadPods: median(workloadPods),
-    requestsPerKill: kills ? round(requests / kills) : Number.NaN,
-    bytesPerKill: kills ? Math.round(bytes / kills) : Number.NaN,
-    bytesPerTick: Math.round(bytes / ticks),
-    byRoute,
-  };
 }

@@ -36,11 +36,15 @@ export async function runBaseline({ quick, log, kubectl }) {
     killsIn(await biter.bite(0));
     await server.resetLog();
     const tickMs = [];
-    for (let n = 1; n <= kills; n++) {
-      const started = performance.now();
-      const done = killsIn(await biter.bite(n));
-      tickMs.push(performance.now() - started);
-      if (done !== 1) throw new Error(`cookiemonster tick ${n} killed ${done} pods, expected 1`);
+    try {
+      for (let n = 1; n <= kills; n++) {
+        const started = performance.now();
+        const done = killsIn(await biter.bite(n));
+        tickMs.push(performance.now() - started);
+        if (done !== 1) throw new Error(`cookiemonster tick ${n} killed ${done} pods, expected 1`);
+      }
+    } finally {
+      biter.close();
     }
     const oursRequests = await server.requests();
     const oursPerKill = median(tickMs);

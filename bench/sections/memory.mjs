@@ -11,32 +11,43 @@ const probe = fileURLToPath(new URL('../lib/rss-probe.mjs', import.meta.url));
 const floorPods = 10;
 
 /**
- * Peak RSS of the CLI as a child process: a dry run whose cookie lists a Deployment of 10,000 pods on every tick,
- * with the fake API server in a separate process. Beside it, what explains the number: `--help` (the CLI without the
- * Kubernetes client), a bare `import('@kubernetes/client-node')`, and the same dry run over a 10-pod Deployment.
+ * Peak RSS of the CLI as a child process: a dry run whose cookie aims at a Deployment of 10,000 pods (and, in a full
+ * run, 100,000), which it watches (its pods are listed once and kept), with the fake API server in a separate
+ * process. Beside it, what explains the number: `--help` (the CLI without the Kubernetes client), a bare
+ * `import('@kubernetes/client-node')`, and the same dry run over a 10-pod Deployment.
  */
-export async function runMemory({ quick, log, pods = 10_000 }) {
+export async function runMemory({ quick, log, pods = 10_000, more = quick ? [] : [100_000] }) {
   const dir = await mkdtemp(join(tmpdir(), 'kcm-bench-memory-'));
-  const server = await startFakeServerProcess({
-    namespaces: [{ name: 'bench', deployments: [{ name: 'big', replicas: pods }, { name: 'small', replicas: floorPods }] }],
-  });
+  const chaos = quick ? '2s' : '5s';
+  const dryRun = async (server, workload) => {
+    const cookies = join(dir, `cookies-${workload}.d`);
+    await mkdir(join(cookies, 'killpod'), { recursive: true });
+    await writeFile(join(cookies, 'killpod', `${workload}.json`), JSON.stringify({ name: workload, kind: 'deployment', namespace: 'bench', target: 1, interval: 1 }));
+    const killLog = join(dir, `kills-${workload}.jsonl`);
+    const peak = await peakRss(dir, [binPath, 'run', '--dry-run', '--skip-deploy-check', '--kubeconfig', server.kubeconfigPath, '--cookies', cookies,
+      '--chaos-duration', chaos, '--seed', '1', '--junit', join(dir, `junit-${workload}.xml`), '--kill-log', killLog, '--html', join(dir, `report-${workload}.html`)]);
+    const ticks = (await readFile(killLog, 'utf8')).split('\n').filter((line) => line.includes('"kind":"bite"')).length;
+    return { peak, ticks };
+  };
+  const withServer = async (deployments, body) => {
+    const server = await startFakeServerProcess({ namespaces: [{ name: 'bench', deployments }] });
+    try {
+      return await body(server);
+    } finally {
+      await server.close();
+    }
+  };
   try {
-    const chaos = quick ? '2s' : '5s';
-    const dryRun = async (workload) => {
-      const cookies = join(dir, `cookies-${workload}.d`);
-      await mkdir(join(cookies, 'killpod'), { recursive: true });
-      await writeFile(join(cookies, 'killpod', `${workload}.json`), JSON.stringify({ name: workload, kind: 'deployment', namespace: 'bench', target: 1, interval: 1 }));
-      const killLog = join(dir, `kills-${workload}.jsonl`);
-      const peak = await peakRss(dir, [binPath, 'run', '--dry-run', '--skip-deploy-check', '--kubeconfig', server.kubeconfigPath, '--cookies', cookies,
-        '--chaos-duration', chaos, '--seed', '1', '--junit', join(dir, `junit-${workload}.xml`), '--kill-log', killLog]);
-      const ticks = (await readFile(killLog, 'utf8')).split('\n').filter((line) => line.includes('"kind":"bite"')).length;
-      return { peak, ticks };
-    };
     const help = await peakRss(dir, [binPath, '--help']);
     const client = await peakRss(dir, ['--input-type=module', '-e', "await import('@kubernetes/client-node')"]);
-    const small = await dryRun('small');
-    const big = await dryRun('big');
-    log(`memory: ${big.ticks} dry-run bites over ${pods} pods`);
+    const [small, big] = await withServer([{ name: 'big', replicas: pods }, { name: 'small', replicas: floorPods }], async (server) => [await dryRun(server, 'small'), await dryRun(server, 'big')]);
+    log(`memory: ${big.ticks} dry-run bites over ${pods} watched pods`);
+    const larger = [];
+    for (const size of more) {
+      const run = await withServer([{ name: `big-${size}`, replicas: size }], (server) => dryRun(server, `big-${size}`));
+      larger.push({ pods: size, ticks: run.ticks, runPeakMB: run.peak });
+      log(`memory: ${run.ticks} dry-run bites over ${size} watched pods`);
+    }
     return {
       pods,
       chaosDuration: chaos,
@@ -46,15 +57,16 @@ export async function runMemory({ quick, log, pods = 10_000 }) {
       floorPods,
       floorRunPeakMB: small.peak,
       runPeakMB: big.peak,
+      larger,
       rows: [
         ['cookiemonster --help', '', help],
         ['node -e "import(\'@kubernetes/client-node\')" alone', '', client],
-        [`run --dry-run, ${floorPods} pods listed per tick (${chaos})`, small.ticks, small.peak],
-        [`run --dry-run, ${pods} pods listed per tick (${chaos})`, big.ticks, big.peak],
+        [`run --dry-run, ${floorPods} pods watched (${chaos})`, small.ticks, small.peak],
+        [`run --dry-run, ${pods} pods watched (${chaos})`, big.ticks, big.peak],
+        ...larger.map((r) => [`run --dry-run, ${r.pods} pods watched (${chaos})`, r.ticks, r.runPeakMB]),
       ],
     };
   } finally {
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

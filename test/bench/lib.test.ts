@@ -40,36 +40,57 @@ describe('bench table', () => {
   });
 });
 
-const apiCost = (named: { requestsPerKill: number; maxRequestsPerTick: number; bytes: number[] }) => ({
+const apiCost = (named: { requestsPerKill: number; maxRequestsPerTick: number; bytes: number[] }, random = { requestsPerKill: 1, maxRequestsPerTick: 1 }) => ({
   results: named.bytes.map((bytesPerKill, i) => ({
     pods: [10, 1000, 10000][i],
+    podBytes: 3000,
     named: { kills: 20, requestsPerKill: named.requestsPerKill, maxRequestsPerTick: named.maxRequestsPerTick, bytesPerKill },
-    random: { maxRequestsPerTick: 3 },
+    random: { kills: 12, ...random },
   })),
 });
 
 describe('bench budgets', () => {
-  it('passes three requests per kill with bytes flat across namespace sizes', () => {
-    const budgets = evaluateBudgets({ 'api-cost': apiCost({ requestsPerKill: 3, maxRequestsPerTick: 3, bytes: [5000, 5010, 5020] }) });
+  it('passes one request per kill with bytes of one pod, flat across namespace sizes', () => {
+    const budgets = evaluateBudgets({ 'api-cost': apiCost({ requestsPerKill: 1, maxRequestsPerTick: 1, bytes: [3000, 3010, 3020] }) });
     expect(budgets.every((b) => b.pass)).toBe(true);
     expect(exitCodeFor(budgets, { strict: false, missingGating: [] })).toBe(0);
   });
 
-  it('fails the run when a kill costs a fourth request', () => {
-    const budgets = evaluateBudgets({ 'api-cost': apiCost({ requestsPerKill: 4, maxRequestsPerTick: 4, bytes: [5000, 5000, 5000] }) });
+  it('fails the run when a kill costs a second request (a GET or LIST beside the DELETE), named or random', () => {
+    const budgets = evaluateBudgets({ 'api-cost': apiCost({ requestsPerKill: 2, maxRequestsPerTick: 2, bytes: [3000, 3000, 3000] }, { requestsPerKill: 1, maxRequestsPerTick: 2 }) });
     expect(budgets.filter((b) => !b.pass).map((b) => b.id)).toEqual([
       'api.requests-per-kill.10',
+      'api.requests-per-kill-random.10',
       'api.requests-per-kill.1000',
+      'api.requests-per-kill-random.1000',
       'api.requests-per-kill.10000',
+      'api.requests-per-kill-random.10000',
     ]);
     expect(exitCodeFor(budgets, { strict: false, missingGating: [] })).toBe(1);
   });
 
-  it('fails the run when bytes per kill grow with the namespace (a namespace-wide LIST)', () => {
-    const budgets = evaluateBudgets({ 'api-cost': apiCost({ requestsPerKill: 3, maxRequestsPerTick: 3, bytes: [5000, 400_000, 4_000_000] }) });
-    const bytes = budgets.find((b) => b.id === 'api.bytes-independent-of-namespace');
-    expect(bytes).toMatchObject({ pass: false, actual: 800 });
+  it('fails the run when bytes per kill grow with the namespace (a namespace-wide LIST), or pass two pod objects', () => {
+    const budgets = evaluateBudgets({ 'api-cost': apiCost({ requestsPerKill: 1, maxRequestsPerTick: 1, bytes: [5000, 400_000, 4_000_000] }) });
+    expect(budgets.find((b) => b.id === 'api.bytes-independent-of-namespace')).toMatchObject({ pass: false, actual: 800 });
+    expect(budgets.filter((b) => b.id.startsWith('api.bytes-per-kill.')).map((b) => b.pass)).toEqual([true, false, false]);
     expect(exitCodeFor(budgets, { strict: false, missingGating: [] })).toBe(1);
+  });
+
+  it('judges detection by its p99 and never below zero, and recovery by its worst error on the watch', () => {
+    const detection = (p99: number, min: number, error: { min: number; max: number }, methods = ['watch']) => ({
+      readyDelayMs: 2000,
+      kills: 36,
+      detectionMs: { n: 180, min, p99 },
+      watchErrorMs: error,
+      methods,
+    });
+    const ids = (d: ReturnType<typeof detection>) => evaluateBudgets({ detection: d }).filter((b) => !b.pass).map((b) => b.id);
+    expect(ids(detection(4, 0.2, { min: 1, max: 12 }))).toEqual([]);
+    expect(ids(detection(21, 0.2, { min: 1, max: 12 }))).toEqual(['detection.p99']);
+    expect(ids(detection(4, -5, { min: 1, max: 12 }))).toEqual(['detection.p99']);
+    expect(ids(detection(4, 0.2, { min: -60, max: 12 }))).toEqual(['detection.recovered-vs-truth']);
+    expect(ids(detection(4, 0.2, { min: 1, max: 12 }, ['poll']))).toEqual(['detection.recovered-vs-truth']);
+    expect(evaluateBudgets({ detection: detection(21, 0, { min: 0, max: 0 }) })[0]).toMatchObject({ deterministic: false });
   });
 
   it('reports a missed timing budget but gates on it only with --strict', () => {
