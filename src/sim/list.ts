@@ -42,32 +42,47 @@ interface ContinueToken {
   after: string;
 }
 
-/** One page of the matching objects, in key order as etcd returns them; `continue` resumes after the last key. */
+/**
+ * One page of the matching objects of a key-ordered list, as etcd returns them; `continue` resumes after the last key.
+ * Like the API server, `remainingItemCount` is left out when a selector filters the list.
+ */
 export function paginate(
-  objects: KubeObject[],
+  sorted: readonly { key: string; object: KubeObject }[],
+  matches: (object: KubeObject) => boolean,
+  selective: boolean,
   query: URLSearchParams,
   resourceVersion: string,
 ): { items: KubeObject[]; continueToken: string | undefined; remaining: number | undefined; resourceVersion: string } {
-  const sorted = objects.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   const token = query.get('continue');
-  let start = 0;
-  let rv = resourceVersion;
-  if (token) {
-    const parsed = decodeToken(token);
-    rv = parsed.rv;
-    start = sorted.findIndex((o) => keyOf(o) > parsed.after);
-    if (start < 0) start = sorted.length;
-  }
+  const parsed = token ? decodeToken(token) : undefined;
+  const rv = parsed?.rv ?? resourceVersion;
   const limitText = query.get('limit');
   const limit = limitText ? Number(limitText) : 0;
   if (!Number.isInteger(limit) || limit < 0) throw new HttpError(400, 'BadRequest', `limit: expected a non-negative integer, got "${limitText}"`);
-  if (limit === 0 || start + limit >= sorted.length) {
-    return { items: sorted.slice(start), continueToken: undefined, remaining: undefined, resourceVersion: rv };
+  const items: KubeObject[] = [];
+  let i = parsed ? firstAfter(sorted, parsed.after) : 0;
+  for (; i < sorted.length; i++) {
+    const entry = sorted[i] as { key: string; object: KubeObject };
+    if (!matches(entry.object)) continue;
+    if (limit > 0 && items.length === limit) break;
+    items.push(entry.object);
   }
-  const items = sorted.slice(start, start + limit);
+  if (i >= sorted.length) return { items, continueToken: undefined, remaining: undefined, resourceVersion: rv };
   const last = items[items.length - 1];
   const next = last ? encodeToken({ rv, after: keyOf(last) }) : undefined;
-  return { items, continueToken: next, remaining: sorted.length - start - limit, resourceVersion: rv };
+  return { items, continueToken: next, remaining: selective ? undefined : sorted.length - i, resourceVersion: rv };
+}
+
+/** Index of the first entry whose key sorts after `key` (binary search). */
+function firstAfter(sorted: readonly { key: string }[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted[mid] as { key: string }).key <= key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function encodeToken(token: ContinueToken): string {

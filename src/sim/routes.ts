@@ -70,8 +70,8 @@ function list(ctx: RouteContext, target: Target, query: URLSearchParams): unknow
   ctx.store.keepHistory();
   const labels = parseLabelSelector(query.get('labelSelector'));
   const fields = parseFieldSelector(query.get('fieldSelector'));
-  const matching = ctx.store.list(target.info.resource, target.namespace).filter((o) => matchesQuery(o, labels, fields));
-  const page = paginate(matching, query, ctx.store.resourceVersion);
+  const sorted = ctx.store.listSorted(target.info.resource, target.namespace);
+  const page = paginate(sorted, (o) => matchesQuery(o, labels, fields), labels !== undefined || fields.length > 0, query, ctx.store.resourceVersion);
   const metadata: Record<string, unknown> = { resourceVersion: page.resourceVersion };
   if (page.continueToken) metadata['continue'] = page.continueToken;
   if (page.remaining !== undefined) metadata['remainingItemCount'] = page.remaining;

@@ -55,6 +55,7 @@ const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 /** In-memory objects by resource, namespace ('' for cluster-scoped) and name; every write bumps resourceVersion. */
 export class Store {
   private rv = 1;
+  private readonly sortedCache = new Map<string, { rv: number; entries: { key: string; object: KubeObject }[] }>();
   private readonly data = new Map<string, Map<string, Map<string, KubeObject>>>();
   private readonly listeners = new Set<StoreListener>();
   private journal: { rv: number; type: WatchEventType; resource: string; object: KubeObject }[] | undefined;
@@ -91,6 +92,17 @@ export class Store {
   }
 
   /** Objects of `resource` in `namespace`, or in every namespace when undefined. */
+  /** `list` in key order (namespace/name, as etcd returns a list), kept until the next write. */
+  listSorted(resource: string, namespace?: string): readonly { key: string; object: KubeObject }[] {
+    const cacheKey = `${resource}\u0000${namespace ?? '\u0000'}`;
+    const cached = this.sortedCache.get(cacheKey);
+    if (cached && cached.rv === this.rv) return cached.entries;
+    const entries = this.list(resource, namespace).map((object) => ({ key: `${object.metadata.namespace ?? ''}/${object.metadata.name}`, object }));
+    entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.sortedCache.set(cacheKey, { rv: this.rv, entries });
+    return entries;
+  }
+
   list(resource: string, namespace?: string): KubeObject[] {
     const byNs = this.data.get(resource);
     if (!byNs) return [];

@@ -58,6 +58,10 @@ describe.skipIf('missing' in rally).each(backendNames(e2e))('chaos while a real 
       expect(r.recovered).toBe(true);
       expect(r.replacementMs).toBeGreaterThanOrEqual(0);
       expect(r.recoveredMs).toBeGreaterThanOrEqual(r.replacementMs ?? 0);
+      // From below: every backend's replacements take at least 300 ms to be Ready (the fake kubelet's and the
+      // simulator's ready delay; a real container's start and readiness probe), and recovery waits for Ready.
+      expect(r.stages?.ready, JSON.stringify(r)).toBeGreaterThanOrEqual((r.stages?.replacement ?? 0) + 250);
+      expect(r.recoveredMs).toBeGreaterThanOrEqual(300);
       expect(r.recoveredMs).toBeLessThan(parseInt(b.maxRecovery, 10) * 1000);
     }
 

@@ -43,6 +43,18 @@ describe('lists', () => {
     expect((await call('GET', '/api/v1/namespaces/ns/pods?continue=garbage')).status).toBe(400);
   });
 
+  it('paginates a selected list without remainingItemCount, as the API server does, and resumes past a write', async () => {
+    api.server.sim.addPods('ns', 3, { app: 'a' }, { prefix: 'a' });
+    api.server.sim.addPods('ns', 3, { app: 'b' }, { prefix: 'b' });
+    const first = await call('GET', '/api/v1/namespaces/ns/pods?limit=2&labelSelector=app%3Db');
+    expect(first.json.items.map((p: any) => p.metadata.name)).toEqual(['b-0', 'b-1']);
+    expect(first.json.metadata).not.toHaveProperty('remainingItemCount');
+    api.server.sim.addPods('ns', 1, { app: 'b' }, { prefix: 'aa' });
+    const rest = await call('GET', `/api/v1/namespaces/ns/pods?limit=2&labelSelector=app%3Db&continue=${first.json.metadata.continue}`);
+    expect(rest.json.items.map((p: any) => p.metadata.name)).toEqual(['b-2']);
+    expect(rest.json.metadata.continue).toBeUndefined();
+  });
+
   it('reject a bad label selector with a 400 Status', async () => {
     const bad = await call('GET', '/api/v1/namespaces/ns/pods?labelSelector=app+in+%28a');
     expect(bad.status).toBe(400);

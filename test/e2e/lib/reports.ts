@@ -24,6 +24,7 @@ export interface KillLogLine {
   recovered?: boolean;
   replacementMs?: number;
   recoveredMs?: number;
+  stages?: Partial<Record<'accepted' | 'terminating' | 'gone' | 'replacement' | 'scheduled' | 'ready' | 'available', number>>;
   exitCode?: number | null;
   [field: string]: unknown;
 }
