@@ -84,12 +84,11 @@ export function evaluate(progress: KillProgress, state: ScopeState, claimedElsew
  */
 function provenByPods(progress: KillProgress, state: ScopeState, readyAt: number, now: number): void {
   const { kill, stages } = progress;
-  const proofAt = readyAt + (kill.workload.minReadySeconds ?? 0) * 1000 + statusGraceMs;
-  if (now < proofAt) {
-    progress.proofAt = proofAt;
+  const availableAt = readyAt + (kill.workload.minReadySeconds ?? 0) * 1000;
+  if (now < availableAt + statusGraceMs) {
+    progress.proofAt = availableAt + statusGraceMs;
     return;
   }
-  const availableAt = readyAt + (kill.workload.minReadySeconds ?? 0) * 1000;
   let ready = 0;
   for (const facts of state.pods()) if (facts.readyAt !== undefined && facts.readyAt <= availableAt && facts.pod.uid !== kill.pod.uid) ready++;
   if (ready >= kill.workload.available) stages.available = Math.max(0, availableAt - kill.requestedAt);
