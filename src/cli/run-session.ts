@@ -3,6 +3,9 @@ import { createCiOutput, detectCi, shouldUseColor, type CiKind } from '../ci/out
 import { renderStepSummary } from '../ci/summary.js';
 import type { Cookie } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
+import { describeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { printable } from '../printable.js';
 import { executePipeline, type Phase } from '../core/pipeline.js';
 import { randomSeed, seededRng } from '../core/rng.js';
 import type { NodeExecRunner } from '../core/chaos.js';
@@ -85,11 +88,20 @@ export async function runSession(
   const junitPath = resolve(io.cwd, flags.junit);
   const killLogPath = resolve(io.cwd, flags['kill-log']);
   const htmlPath = resolve(io.cwd, flags.html);
-  await writeFileAtomic(junitPath, toJUnitXml(report));
-  await writeFileAtomic(killLogPath, report.entries.map((e) => `${toJsonLine(e)}\n`).join(''));
-  await writeFileAtomic(htmlPath, toHtmlReport(report));
+  const unwritten = await writeReports([
+    { flag: '--junit', path: junitPath, content: () => toJUnitXml(report) },
+    { flag: '--kill-log', path: killLogPath, content: () => report.entries.map((e) => `${toJsonLine(e)}\n`).join('') },
+    { flag: '--html', path: htmlPath, content: () => toHtmlReport(report) },
+  ]);
   io.stdout(renderSummary(report, { junit: flags.junit, killLog: flags['kill-log'], html: flags.html }));
   if (report.exitCode !== 0) ci.error(report.problems[0] ?? report.outcome, { title: `chaos test ${report.outcome}` });
+  // A report that cannot be written fails a passed run (exit 2, like any unusable path); a failed run keeps its code.
+  const exitCode = unwritten.length > 0 && report.exitCode === ExitCode.passed ? ExitCode.usage : report.exitCode;
+  for (const problem of unwritten) {
+    const line = `${problem}${report.exitCode === ExitCode.passed ? ' (the chaos test itself passed)' : ''}`;
+    io.stderr(`cookiemonster: ${line}\n`);
+    ci.error(line, { title: 'report not written' });
+  }
   await ci.summary(renderStepSummary(report));
   await ci.setOutputs({
     junit: junitPath,
@@ -97,7 +109,23 @@ export async function runSession(
     html: htmlPath,
     kills: String(entriesOf(report.entries, 'bite').length),
     verdict: report.outcome,
-    'exit-code': String(report.exitCode),
+    'exit-code': String(exitCode),
   });
-  return { report, exitCode: report.exitCode };
+  return { report, exitCode };
+}
+
+/**
+ * Writes every report, each on its own: one that cannot be written leaves the others written. Returns one line per
+ * report that was not, naming its flag, its path and why (`--html: cannot write PATH: read-only file system (EROFS)`).
+ */
+async function writeReports(reports: readonly { flag: string; path: string; content: () => string }[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const { flag, path, content } of reports) {
+    try {
+      await writeFileAtomic(path, content());
+    } catch (error) {
+      problems.push(printable(`${flag}: ${describeError(error)}`));
+    }
+  }
+  return problems;
 }

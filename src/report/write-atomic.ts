@@ -22,6 +22,8 @@ function describeCode(code: string): string {
     EACCES: 'permission denied (EACCES)',
     EISDIR: 'it is a directory (EISDIR)',
     ENOTDIR: 'a parent path is a file, not a directory (ENOTDIR)',
+    // mkdir of the parent folders, where one of them is a file.
+    EEXIST: 'a parent path is a file, not a directory (EEXIST)',
     EROFS: 'read-only file system (EROFS)',
     ENOSPC: 'no space left on device (ENOSPC)',
   };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entriesOf } from '../../src/log/entries.js';
@@ -71,6 +71,23 @@ describe('cookiemonster run (built CLI against the loopback fake API server)', (
     expect(run.exitCode).toBe(1);
     expect(entriesOf(run.entries(), 'verify-end')[0]).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
     expect(await wasmSchemaErrors(run.junit())).toEqual([]);
+  });
+
+  it.each([
+    ['a passed run fails with exit 2, saying the test itself passed', 0, 2],
+    ['a failed run keeps its own exit code', 1, 1],
+  ])('a report that cannot be written: one line naming the flag, path and cause; the other reports are written; %s', async (_, verifyExit, expected) => {
+    const dir = workspace(api.kubeconfigYaml(), { keystone: { ...cookie, interval: '1h' } });
+    writeFileSync(join(dir, 'blocker'), 'a file where the report wants a folder');
+    const run = await runCli(dir, ['run', ...fast, '--html', 'blocker/report.html', '--', process.execPath, '-e', `process.exit(${verifyExit})`]);
+    expect(run.exitCode).toBe(expected);
+    const lines = run.stderr.trim().split('\n');
+    const passedNote = verifyExit === 0 ? ' \\(the chaos test itself passed\\)' : '';
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^cookiemonster: --html: cannot write /.*/blocker/report\\.html: a parent path is a file, not a directory \\((EEXIST|ENOTDIR)\\)${passedNote}$`))]);
+    if (verifyExit !== 0) expect(lines[0]).not.toContain('passed');
+    expect(await wasmSchemaErrors(run.junit())).toEqual([]);
+    expect(entriesOf(run.entries(), 'run-end')).toEqual([expect.objectContaining({ exitCode: verifyExit })]);
+    expect(run.stdout).toContain(verifyExit === 0 ? 'PASSED' : 'FAILED');
   });
 
   it('SIGTERM mid-run: stops, writes a valid partial report and the HTML report marked interrupted, exits 143', async () => {
