@@ -34,6 +34,8 @@ export class ScopeState {
   completeAt: number | undefined;
   /** Whether the workload exists, as last seen; undefined until first known. */
   workloadExists: boolean | undefined;
+  /** The WATCHes after the first lists are open: what happens from now on is seen as it happens. */
+  readonly live = { pods: false, workload: false };
 
   sawPod(pod: Pod, at: number): void {
     let facts = this.facts.get(pod.uid);
@@ -79,9 +81,9 @@ export class ScopeState {
     this.workloadExists = false;
   }
 
-  /** Both the workload and its pods have been listed once: the state can answer without a request. */
+  /** Both the workload and its pods have been listed and are watched live: the state can answer without a request. */
   get synced(): boolean {
-    return this.completeAt !== undefined && this.workloadExists !== undefined;
+    return this.completeAt !== undefined && this.workloadExists !== undefined && this.live.pods && this.live.workload;
   }
 
   /** The workload as last seen, while it exists. */

@@ -60,6 +60,10 @@ export function createScopeFeed(cluster: Cluster, clock: Clock, signal: AbortSig
             else current.state.sawPod(e.object, at);
             changed();
           },
+          live: () => {
+            current.state.live.pods = true;
+            changed();
+          },
           failed,
         }, settings);
         watchWorkload.call(cluster, ref, {
@@ -68,6 +72,10 @@ export function createScopeFeed(cluster: Cluster, clock: Clock, signal: AbortSig
             const workload = e.type === 'SYNCED' ? e.objects[0] : e.type === 'DELETED' ? undefined : e.object;
             if (workload) current.state.sawStatus(workload, at);
             else current.state.workloadGone();
+            changed();
+          },
+          live: () => {
+            current.state.live.workload = true;
             changed();
           },
           failed,

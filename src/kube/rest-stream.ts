@@ -7,8 +7,11 @@ import { version } from '../version.js';
 import type { Connection } from './connection.js';
 import { ApiStatusError } from './rest.js';
 
-/** A GET whose answer is read line by line as it arrives (a watch); the lines end when the server closes the stream. */
-export type RestStream = (request: { path: string; query: Record<string, string | undefined>; signal: AbortSignal }) => AsyncIterable<string>;
+/**
+ * A GET whose answer is read line by line as it arrives (a watch); the lines end when the server closes the stream.
+ * `onOpen` is called once the server has answered 2xx: a watch is registered from then on.
+ */
+export type RestStream = (request: { path: string; query: Record<string, string | undefined>; signal: AbortSignal; onOpen?: () => void }) => AsyncIterable<string>;
 
 const userAgent = `kube-cookiemonster/${version} (node ${process.version})`;
 
@@ -16,7 +19,7 @@ export function createRestStream(connection: Connection): RestStream {
   const base = new URL(connection.server);
   const prefix = base.pathname.replace(/\/+$/, '');
   const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
-  return async function* ({ path, query, signal }) {
+  return async function* ({ path, query, signal, onOpen }) {
     signal.throwIfAborted();
     const { agent, headers } = await connection.prepare();
     const url = new URL(base);
@@ -35,6 +38,7 @@ export function createRestStream(connection: Connection): RestStream {
       for await (const chunk of body) text += String(chunk);
       throw new ApiStatusError(status, text);
     }
+    onOpen?.();
     const lines = createInterface({ input: body, crlfDelay: Number.POSITIVE_INFINITY });
     const onAbort = (): void => {
       res.destroy();

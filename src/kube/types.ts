@@ -118,6 +118,8 @@ export type WatchEvent<T> = { type: 'SYNCED'; objects: T[] } | { type: 'ADDED' |
 
 export interface WatchListener<T> {
   event(event: WatchEvent<T>): void;
+  /** The WATCH after the first list is open: from now on a change arrives as it happens, not replayed late. */
+  live?(): void;
   /** The watch gave up: forbidden, or failing again and again. No event follows. */
   failed(error: unknown): void;
 }

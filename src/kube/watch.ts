@@ -84,7 +84,7 @@ export async function runWatch<T>(
     })();
     try {
       const query = { ...target.query, watch: '1', allowWatchBookmarks: 'true', resourceVersion: version, timeoutSeconds: String(settings.timeoutSeconds ?? 290) };
-      for await (const line of deps.stream({ path: target.path, query, signal: connection.signal })) {
+      for await (const line of deps.stream({ path: target.path, query, signal: connection.signal, onOpen: () => listener.live?.() })) {
         lines++;
         const event = JSON.parse(line) as WireEvent;
         if (event.type === 'ERROR') {

@@ -125,6 +125,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         const target = answer.watch;
         const entry = record(200, 0);
         res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+        // As the API server does: the answer starts at once, so the client knows its watch is registered.
+        res.flushHeaders();
         const present = (o: KubeObject): KubeObject => (o.apiVersion === target.apiVersion ? o : { ...o, apiVersion: target.apiVersion });
         const stop = openWatch(sim.store, target, url.searchParams, { write: (line) => void (entry.bytes += Buffer.byteLength(line), res.write(line)), end: () => res.end() }, present, { clock: sim.clock, bookmarkMs: 1_000 });
         res.on('close', stop);

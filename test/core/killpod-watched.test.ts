@@ -4,6 +4,7 @@ import { startChaos } from '../../src/core/chaos.js';
 import { seededRng } from '../../src/core/rng.js';
 import { createScopeFeed } from '../../src/core/scope-watch.js';
 import { createKillLog, entriesOf, type KillLog } from '../../src/log/entries.js';
+import { on } from '../../src/sim/index.js';
 import { useFakeApiServer, type TestApiServer } from '../helpers/fake-apiserver.js';
 import { createFakeClock } from '../helpers/fake-clock.js';
 import { bitten, cookieFrom, defaultBiteOptions } from './bite-context.js';
@@ -79,6 +80,21 @@ describe('killpod picks victims from the watched scope', () => {
     expect(names.length).toBeLessThanOrEqual(2);
     expect(entriesOf(log.entries(), 'skip').every((s) => s.reason === 'only-one-available' || s.reason === 'no-candidates')).toBe(true);
     expect(server.sim.pods('db').filter((p) => p.metadata.deletionTimestamp === undefined).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the first kill waits until the watches are open, so its events are seen as they happen, not replayed late', async () => {
+    const { server } = api;
+    server.sim.addDeployment({ namespace: 'ns', name: 'api', replicas: 4 });
+    server.resetLog();
+    // The pods' LIST answers at once; their WATCH only after 300 ms (the server logs a request when it answers it).
+    server.fail({ match: on('GET', '/api/v1/namespaces/ns/pods'), times: 1 });
+    server.fail({ match: on('GET', '/api/v1/namespaces/ns/pods'), times: 1, latencyMs: 300 });
+    const { log, perTick } = await runWatched(server, cookieFrom({ name: 'api', kind: 'deployment', namespace: 'ns', interval: '1s' }), 1, { dryRun: true });
+
+    expect(bitten(log)).toHaveLength(1);
+    const answered = perTick[0]!.map((r) => (r.method === 'DELETE' ? 'DELETE' : r.watch ? `WATCH ${r.path}` : `LIST ${r.path}`));
+    expect(answered.indexOf('WATCH /api/v1/namespaces/ns/pods')).toBeGreaterThan(-1);
+    expect(answered.indexOf('WATCH /api/v1/namespaces/ns/pods')).toBeLessThan(answered.indexOf('DELETE'));
   });
 
   it('where watching is forbidden, it says so once and reads by GET and LIST', async () => {

@@ -39,7 +39,7 @@ export function simCluster(
 
 /** The simulator's watch as lines, without sockets; errors answer as the HTTP server's would. */
 function inProcessStream(sim: Simulation, bookmarkMs: number): RestStream {
-  return async function* ({ path, query, signal }) {
+  return async function* ({ path, query, signal, onOpen }) {
     const url = new URL(path, 'http://sim.in-process');
     for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, value);
     const lines: string[] = [];
@@ -57,6 +57,7 @@ function inProcessStream(sim: Simulation, bookmarkMs: number): RestStream {
       const present = (o: KubeObject): KubeObject => (o.apiVersion === target.apiVersion ? o : { ...o, apiVersion: target.apiVersion });
       const sink = { write: (line: string) => void (lines.push(line.trimEnd()), nudge()), end: () => void ((ended = true), nudge()) };
       stop = openWatch(sim.store, target, url.searchParams, sink, present, { clock: sim.clock, bookmarkMs });
+      onOpen?.();
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       throw new ApiStatusError(error.code, JSON.stringify(error.toStatus()));

@@ -116,10 +116,11 @@ export function watchedTargets(deps: { cluster: Cluster; clock: Clock; log: Kill
     stop.signal.addEventListener('abort', () => deps.signal.removeEventListener('abort', onAbort), { once: true });
     let settle: (ok: boolean) => void = () => undefined;
     const cache: NamespaceCache = { workloads: new Map(), pods: new Map(), stop, synced: new Promise((resolve) => (settle = resolve)) };
-    const listed = { workloads: false, pods: false };
-    const sawList = (which: keyof typeof listed): void => {
-      listed[which] = true;
-      if (listed.workloads && listed.pods) settle(true);
+    // Listed, and the WATCH open: a kill decided from this cache is then seen as it happens.
+    const ready = { workloadsListed: false, podsListed: false, workloadsLive: false, podsLive: false };
+    const saw = (fact: keyof typeof ready): void => {
+      ready[fact] = true;
+      if (Object.values(ready).every(Boolean)) settle(true);
     };
     const failed = (error: unknown): void => {
       if (namespaces.get(key) === cache) namespaces.delete(key);
@@ -128,8 +129,10 @@ export function watchedTargets(deps: { cluster: Cluster; clock: Clock; log: Kill
       settle(false);
     };
     const settings = { signal: stop.signal, timer: deps.clock };
-    watchWorkloads.call(deps.cluster, namespace, kind, { event: (e) => applyEvent(cache.workloads, e, (w) => w.name) && sawList('workloads'), failed }, settings);
-    watchPods.call(deps.cluster, namespace, {}, { event: (e) => applyEvent(cache.pods, e, (p) => p.uid) && sawList('pods'), failed }, settings);
+    const workloads = { event: (e: WatchEvent<Workload>) => applyEvent(cache.workloads, e, (w) => w.name) && saw('workloadsListed'), live: () => saw('workloadsLive'), failed };
+    const pods = { event: (e: WatchEvent<Pod>) => applyEvent(cache.pods, e, (p) => p.uid) && saw('podsListed'), live: () => saw('podsLive'), failed };
+    watchWorkloads.call(deps.cluster, namespace, kind, workloads, settings);
+    watchPods.call(deps.cluster, namespace, {}, pods, settings);
     return cache;
   };
 
