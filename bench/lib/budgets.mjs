@@ -13,6 +13,15 @@ export function evaluateBudgets(sections) {
       // A random pick may land on a Deployment without pods (no kill, no request): its measure is the tick.
       add(`api.requests-per-kill-random.${r.pods}`, `requests per tick, random workload (target 1), victims from the watch, ${r.pods} pods in namespace`, '≤ 1',
         r.random.maxRequestsPerTick, r.random.maxRequestsPerTick <= 1 && !(r.random.requestsPerKill > 1), true);
+      const watched = (m) => m.maxRequestsPerTick <= 1 && !(m.requestsPerKill > 1) && m.recoveryMethods.every((method) => method === 'watch');
+      if (r.namedRecovered) {
+        add(`api.requests-per-kill-recovered.${r.pods}`, `requests per real kill with its recovery, named workload, ${r.pods} pods in namespace`, '≤ 1',
+          r.namedRecovered.maxRequestsPerTick, r.namedRecovered.kills > 0 && watched(r.namedRecovered), true);
+      }
+      if (r.randomRecovered) {
+        add(`api.requests-per-kill-recovered-random.${r.pods}`, `requests per tick with its kill's recovery, random workload, ${r.pods} pods in namespace`, '≤ 1',
+          r.randomRecovered.maxRequestsPerTick, watched(r.randomRecovered), true);
+      }
       add(`api.bytes-per-kill.${r.pods}`, `response bytes per kill, named workload, ${r.pods} pods in namespace (pod object: ${r.podBytes} B)`, `≤ ${2 * r.podBytes}`,
         r.named.bytesPerKill, r.named.bytesPerKill <= 2 * r.podBytes, true);
     }

@@ -40,12 +40,26 @@ describe('bench table', () => {
   });
 });
 
-const apiCost = (named: { requestsPerKill: number; maxRequestsPerTick: number; bytes: number[] }, random = { requestsPerKill: 1, maxRequestsPerTick: 1 }) => ({
+interface Recovered {
+  kills: number;
+  requestsPerKill: number;
+  maxRequestsPerTick: number;
+  recoveryMethods: string[];
+}
+const recoveredOnce: Recovered = { kills: 10, requestsPerKill: 1, maxRequestsPerTick: 1, recoveryMethods: ['watch'] };
+
+const apiCost = (
+  named: { requestsPerKill: number; maxRequestsPerTick: number; bytes: number[] },
+  random = { requestsPerKill: 1, maxRequestsPerTick: 1 },
+  recovered: { named: Recovered; random: Recovered } = { named: recoveredOnce, random: recoveredOnce },
+) => ({
   results: named.bytes.map((bytesPerKill, i) => ({
     pods: [10, 1000, 10000][i],
     podBytes: 3000,
     named: { kills: 20, requestsPerKill: named.requestsPerKill, maxRequestsPerTick: named.maxRequestsPerTick, bytesPerKill },
     random: { kills: 12, ...random },
+    namedRecovered: recovered.named,
+    randomRecovered: recovered.random,
   })),
 });
 
@@ -67,6 +81,27 @@ describe('bench budgets', () => {
       'api.requests-per-kill-random.10000',
     ]);
     expect(exitCodeFor(budgets, { strict: false, missingGating: [] })).toBe(1);
+  });
+
+  it('fails the run when following a real kill to its recovery costs requests beside the DELETE, or falls back to polling', () => {
+    const failing = (recovered: { named: Recovered; random: Recovered }) =>
+      evaluateBudgets({ 'api-cost': apiCost({ requestsPerKill: 1, maxRequestsPerTick: 1, bytes: [3000, 3000, 3000] }, undefined, recovered) })
+        .filter((b) => !b.pass)
+        .map((b) => b.id);
+    // A random cookie's recovery watching its workload on its own: a LIST and a WATCH of it and of its pods per kill.
+    expect(failing({ named: recoveredOnce, random: { kills: 3, requestsPerKill: 5, maxRequestsPerTick: 5, recoveryMethods: ['watch'] } })).toEqual([
+      'api.requests-per-kill-recovered-random.10',
+      'api.requests-per-kill-recovered-random.1000',
+      'api.requests-per-kill-recovered-random.10000',
+    ]);
+    expect(failing({ named: { ...recoveredOnce, recoveryMethods: ['watch', 'poll'] }, random: recoveredOnce })).toEqual([
+      'api.requests-per-kill-recovered.10',
+      'api.requests-per-kill-recovered.1000',
+      'api.requests-per-kill-recovered.10000',
+    ]);
+    // A random pick of a Deployment without pods kills nothing and costs nothing: that passes; a named one must kill.
+    expect(failing({ named: recoveredOnce, random: { kills: 0, requestsPerKill: Number.NaN, maxRequestsPerTick: 0, recoveryMethods: [] } })).toEqual([]);
+    expect(failing({ named: { kills: 0, requestsPerKill: Number.NaN, maxRequestsPerTick: 0, recoveryMethods: [] }, random: recoveredOnce })).toHaveLength(3);
   });
 
   it('fails the run when bytes per kill grow with the namespace (a namespace-wide LIST), or pass two pod objects', () => {

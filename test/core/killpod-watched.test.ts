@@ -1,6 +1,8 @@
 import { vi, describe, expect, it } from 'vitest';
 import type { KillPodCookie } from '../../src/config/schema.js';
 import { startChaos } from '../../src/core/chaos.js';
+import type { KillRecord } from '../../src/core/cookies/context.js';
+import { createRecoveryTracker } from '../../src/core/recovery.js';
 import { seededRng } from '../../src/core/rng.js';
 import { createScopeFeed } from '../../src/core/scope-watch.js';
 import { createKillLog, entriesOf, type KillLog } from '../../src/log/entries.js';
@@ -14,14 +16,16 @@ import { bitten, cookieFrom, defaultBiteOptions } from './bite-context.js';
  * (LIST + WATCH), a tick costs its DELETE and nothing else. Each tick is awaited by its log entry before the fake clock
  * moves on to the next.
  */
-async function runWatched(server: TestApiServer, cookie: KillPodCookie, ticks: number, options: { dryRun?: boolean } = {}) {
+async function runWatched(server: TestApiServer, cookie: KillPodCookie, ticks: number, options: { dryRun?: boolean; trackRecovery?: boolean } = {}) {
   const cluster = await server.connect();
   const clock = createFakeClock();
   const log = createKillLog(clock);
   const watching = new AbortController();
   const scopes = createScopeFeed(cluster, clock, watching.signal);
   const perTick: { method: string; path: string; watch: boolean }[][] = [];
-  const chaos = startChaos([cookie], { cluster, clock, rng: seededRng(3), log, scopes }, { ...defaultBiteOptions, ...options }, { signal: watching.signal });
+  const tracker = options.trackRecovery ? createRecoveryTracker({ cluster, clock, log, scopes }) : undefined;
+  const bite = { ...defaultBiteOptions, dryRun: options.dryRun ?? false, onKill: (kill: KillRecord) => tracker?.track(kill) };
+  const chaos = startChaos([cookie], { cluster, clock, rng: seededRng(3), log, scopes }, bite, { signal: watching.signal });
   for (let tick = 0; tick < ticks; tick++) {
     await vi.waitFor(() => expect(decided(log, tick)).toBe(true), { timeout: 10_000, interval: 2 });
     perTick.push(server.requests().map((r) => ({ method: r.method, path: r.path, watch: new URLSearchParams(r.query).has('watch') })));
@@ -29,6 +33,12 @@ async function runWatched(server: TestApiServer, cookie: KillPodCookie, ticks: n
     if (tick < ticks - 1) await clock.advance(cookie.intervalMs);
   }
   await chaos.stop();
+  if (tracker) {
+    const kills = bitten(log).length;
+    await vi.waitFor(() => expect(entriesOf(log.entries(), 'recovery')).toHaveLength(kills), { timeout: 10_000, interval: 5 });
+    perTick.push(server.requests().map((r) => ({ method: r.method, path: r.path, watch: new URLSearchParams(r.query).has('watch') })));
+    await tracker.settle(0);
+  }
   watching.abort();
   return { log, perTick };
 }
@@ -68,6 +78,23 @@ describe('killpod picks victims from the watched scope', () => {
     const [setup, ...steady] = perTick;
     expect(setup!.filter((r) => r.watch).map((r) => r.path).sort()).toEqual(['/api/v1/namespaces/ns/pods', '/apis/apps/v1/namespaces/ns/deployments']);
     for (const requests of steady) expect(requests.map((r) => r.method)).toEqual(['DELETE']);
+  });
+
+  it('random workload, real kills: recovery is judged from the same namespace watch, so a kill and its recovery cost one request', async () => {
+    const { server } = api;
+    for (const name of ['a', 'b', 'c']) server.sim.addDeployment({ namespace: 'ns', name, replicas: 4 });
+    server.resetLog();
+    const { log, perTick } = await runWatched(server, cookieFrom({ name: '', kind: 'deployment', namespace: 'ns', interval: '1s' }), 6, { trackRecovery: true });
+
+    const kills = bitten(log);
+    expect(kills.length).toBeGreaterThanOrEqual(5);
+    const recoveries = entriesOf(log.entries(), 'recovery');
+    expect(recoveries.map((r) => r.pod.name).sort()).toEqual([...kills].sort());
+    for (const r of recoveries) expect(r).toMatchObject({ recovered: true, method: 'watch', stages: { gone: expect.any(Number), ready: expect.any(Number), available: expect.any(Number) } });
+    const [setup, ...steady] = perTick;
+    // Set-up: the LIST and WATCH of the Deployments and of the pods, then the first tick's DELETE.
+    expect(setup!.map((r) => (r.watch ? 'WATCH' : r.method)).sort()).toEqual(['DELETE', 'GET', 'GET', 'WATCH', 'WATCH']);
+    expect(steady.flat().map((r) => r.method)).toEqual(kills.slice(1).map(() => 'DELETE'));
   });
 
   it('real kills: the cache follows the cluster (victims never picked twice, the floor holds on what the watch shows)', async () => {

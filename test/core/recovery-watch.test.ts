@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRecoveryTracker } from '../../src/core/recovery.js';
 import { statusGraceMs } from '../../src/core/recovery-judge.js';
 import { createScopeFeed } from '../../src/core/scope-watch.js';
-import type { WorkloadKind } from '../../src/kube/types.js';
+import type { Cluster, WorkloadKind } from '../../src/kube/types.js';
 import { createKillLog, entriesOf } from '../../src/log/entries.js';
 import { Simulation } from '../../src/sim/index.js';
 import { createFakeClock, flushPromises } from '../helpers/fake-clock.js';
@@ -21,7 +21,13 @@ const replaceDelayMs = 300;
 /** Kills the first pod of a workload of the lagging simulator, with the scope watched, until its recovery is logged. */
 async function watchedKill(
   kind: WorkloadKind,
-  { readyDelayMs, replaceMs = replaceDelayMs, forbidWatch = false, watchBeforeKill = true }: { readyDelayMs: number; replaceMs?: number; forbidWatch?: boolean; watchBeforeKill?: boolean },
+  {
+    readyDelayMs,
+    replaceMs = replaceDelayMs,
+    forbidWatch = false,
+    watchBeforeKill = true,
+    wholeNamespace = false,
+  }: { readyDelayMs: number; replaceMs?: number; forbidWatch?: boolean; watchBeforeKill?: boolean; wholeNamespace?: boolean },
 ) {
   const clock = createFakeClock(0);
   sim = new Simulation({ clock, controllers: { replaceDelayMs: replaceMs, readyDelayMs } });
@@ -32,13 +38,15 @@ async function watchedKill(
   else sim.addDaemonSet({ namespace: 'ns', name: 'app' });
   if (forbidWatch) sim.forbid({ verb: 'watch', resource: 'pods' });
   const cluster = simCluster(sim);
+  const scopeWatches = countScopeWatches(cluster);
   const log = createKillLog(clock);
   const scopes = createScopeFeed(cluster, clock, stopper.signal);
   const tracker = createRecoveryTracker({ cluster, clock, log, scopes }, { pollMs: 100 });
   const before = (await cluster.getWorkload({ kind, namespace: 'ns', name: 'app' }))!;
   const pods = await cluster.listPods('ns', before.selector);
   const victim = pods[0]!;
-  const early = watchBeforeKill ? scopes.join(before, before.selector, { changed: () => undefined, failed: () => undefined }) : undefined;
+  const quiet = { changed: () => undefined, failed: () => undefined };
+  const early = !watchBeforeKill ? undefined : wholeNamespace ? scopes.joinNamespace('ns', kind, quiet) : scopes.join(before, before.selector, quiet);
   await flushPromises();
   const requestedAt = clock.now();
   await cluster.deletePod(victim);
@@ -47,7 +55,18 @@ async function watchedKill(
   while (entriesOf(log.entries(), 'recovery').length === 0) await clock.advance(10);
   await settled;
   early?.release();
-  return { recovery: entriesOf(log.entries(), 'recovery')[0]!, log };
+  return { recovery: entriesOf(log.entries(), 'recovery')[0]!, log, scopeWatches: scopeWatches() };
+}
+
+/** Counts the watches of one workload (each one a LIST and a WATCH of it and of its pods) the cluster is asked for. */
+function countScopeWatches(cluster: Cluster): () => number {
+  let count = 0;
+  const watchWorkload = cluster.watchWorkload!.bind(cluster);
+  cluster.watchWorkload = (...args) => {
+    count++;
+    watchWorkload(...args);
+  };
+  return () => count;
 }
 
 describe('recovery on a watch of the workload and its pods', () => {
@@ -75,6 +94,16 @@ describe('recovery on a watch of the workload and its pods', () => {
       ready: terminationDelayMs + replaceDelayMs + 2_000,
       available: terminationDelayMs + replaceDelayMs + 2_000 + statusDelayMs,
     });
+  });
+
+  it.each(['deployment', 'statefulset', 'daemonset'] as const)('a %s kill inside a namespace watched whole (a random cookie): the same stages, and no watch of its own', async (kind) => {
+    const alone = await watchedKill(kind, { readyDelayMs: 2_000 });
+    sim!.dispose();
+    const inside = await watchedKill(kind, { readyDelayMs: 2_000, wholeNamespace: true });
+    expect(inside.recovery).toMatchObject({ recovered: true, method: 'watch' });
+    expect(inside.recovery.stages).toEqual(alone.recovery.stages);
+    expect(inside.recovery.stages!.ready).toBeGreaterThanOrEqual(2_000);
+    expect([alone.scopeWatches, inside.scopeWatches]).toEqual([1, 0]);
   });
 
   it('a scope first watched after the kill still recovers (its first list shows the victim gone or terminating)', async () => {

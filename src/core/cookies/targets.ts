@@ -1,9 +1,10 @@
 import { describeError } from '../../errors.js';
-import { matchesSelector, selectorToString } from '../../kube/selector.js';
-import type { Cluster, Pod, WatchEvent, Workload, WorkloadKind, WorkloadRef } from '../../kube/types.js';
+import { selectorToString } from '../../kube/selector.js';
+import type { Cluster, Pod, Workload, WorkloadKind, WorkloadRef } from '../../kube/types.js';
 import type { KillLog } from '../../log/entries.js';
 import type { Clock } from '../clock.js';
-import type { ScopeFeed, WatchedScope } from '../scope-watch.js';
+import type { ScopeState } from '../scope-state.js';
+import type { ScopeFeed, WatchedNamespace, WatchedScope } from '../scope-watch.js';
 import { untilDone } from '../until-done.js';
 
 /** Where a killpod cookie reads the workloads it may bite and their pods. */
@@ -39,9 +40,7 @@ interface WorkloadCache extends Cache {
 }
 
 interface NamespaceCache extends Cache {
-  workloads: Map<string, Workload>;
-  pods: Map<string, Pod>;
-  stop: AbortController;
+  namespace: WatchedNamespace;
 }
 
 /**
@@ -107,39 +106,27 @@ export function watchedTargets(deps: { cluster: Cluster; clock: Clock; log: Kill
     return (await untilDone(cache.synced, signal)) ? cache : undefined;
   };
 
+  /** Usable once both are listed and their WATCHes open: a kill decided from it is then seen as it happens. */
   const watchNamespace = (key: string, namespace: string, kind: WorkloadKind): NamespaceCache | undefined => {
-    const { watchPods, watchWorkloads } = deps.cluster;
-    if (!watchPods || !watchWorkloads || deps.signal.aborted) return undefined;
-    const stop = new AbortController();
-    const onAbort = (): void => stop.abort();
-    deps.signal.addEventListener('abort', onAbort, { once: true });
-    stop.signal.addEventListener('abort', () => deps.signal.removeEventListener('abort', onAbort), { once: true });
     let settle: (ok: boolean) => void = () => undefined;
-    const cache: NamespaceCache = { workloads: new Map(), pods: new Map(), stop, synced: new Promise((resolve) => (settle = resolve)) };
-    // Listed, and the WATCH open: a kill decided from this cache is then seen as it happens.
-    const ready = { workloadsListed: false, podsListed: false, workloadsLive: false, podsLive: false };
-    const saw = (fact: keyof typeof ready): void => {
-      ready[fact] = true;
-      if (Object.values(ready).every(Boolean)) settle(true);
-    };
-    const failed = (error: unknown): void => {
-      if (namespaces.get(key) === cache) namespaces.delete(key);
-      stop.abort();
-      giveUp(key, key, error);
-      settle(false);
-    };
-    const settings = { signal: stop.signal, timer: deps.clock };
-    const workloads = { event: (e: WatchEvent<Workload>) => applyEvent(cache.workloads, e, (w) => w.name) && saw('workloadsListed'), live: () => saw('workloadsLive'), failed };
-    const pods = { event: (e: WatchEvent<Pod>) => applyEvent(cache.pods, e, (p) => p.uid) && saw('podsListed'), live: () => saw('podsLive'), failed };
-    watchWorkloads.call(deps.cluster, namespace, kind, workloads, settings);
-    watchPods.call(deps.cluster, namespace, {}, pods, settings);
-    return cache;
+    const synced = new Promise<boolean>((resolve) => (settle = resolve));
+    const watched = deps.feed.joinNamespace(namespace, kind, {
+      changed: () => watched?.synced && settle(true),
+      failed: (error) => {
+        if (namespaces.get(key)?.namespace === watched) namespaces.delete(key);
+        giveUp(key, key, error);
+        settle(false);
+      },
+    });
+    if (!watched) return undefined;
+    if (watched.synced) settle(true);
+    return { namespace: watched, synced };
   };
 
   return {
     async workload(ref, signal) {
       const around = namespaces.get(namespaceKey(ref.namespace, ref.kind));
-      if (around && (await untilDone(around.synced, signal))) return around.workloads.get(ref.name);
+      if (around && (await untilDone(around.synced, signal))) return around.namespace.scope(ref.name)?.workload;
       const cached = scopes.get(keyOf(ref));
       const known = cached && (await untilDone(cached.synced, signal)) ? cached.scope.state : undefined;
       if (known && !known.workload) return undefined;
@@ -150,36 +137,27 @@ export function watchedTargets(deps: { cluster: Cluster; clock: Clock; log: Kill
 
     async workloads(namespace, kind, signal) {
       const cache = await namespaceOf(namespace, kind, signal);
-      return cache ? [...cache.workloads.values()] : requested.workloads(namespace, kind, signal);
+      return cache ? cache.namespace.workloads() : requested.workloads(namespace, kind, signal);
     },
 
     async pods(workload, signal) {
       const around = namespaces.get(namespaceKey(workload.namespace, workload.kind));
-      if (around && (await untilDone(around.synced, signal))) return [...around.pods.values()].filter((p) => matchesSelector(p.labels, workload.selector));
+      const inside = around && (await untilDone(around.synced, signal)) ? around.namespace.scope(workload.name) : undefined;
+      if (inside) return podsOf(inside);
       const cache = await scopeOf(workload, signal);
-      return cache ? [...cache.scope.state.pods()].map((f) => f.pod) : requested.pods(workload, signal);
+      return cache ? podsOf(cache.scope.state) : requested.pods(workload, signal);
     },
 
     close() {
       for (const cache of scopes.values()) cache.scope.release();
-      for (const cache of namespaces.values()) cache.stop.abort();
+      for (const cache of namespaces.values()) cache.namespace.release();
       scopes.clear();
       namespaces.clear();
     },
   };
 }
 
-/** Applies one watch event to a cache by key; true for the initial (or a renewed) complete list. */
-function applyEvent<T>(cache: Map<string, T>, event: WatchEvent<T>, keyOf: (o: T) => string): boolean {
-  if (event.type === 'SYNCED') {
-    cache.clear();
-    for (const object of event.objects) cache.set(keyOf(object), object);
-    return true;
-  }
-  if (event.type === 'DELETED') cache.delete(keyOf(event.object));
-  else cache.set(keyOf(event.object), event.object);
-  return false;
-}
+const podsOf = (state: ScopeState): Pod[] => [...state.pods()].map((f) => f.pod);
 
 const keyOf = (w: WorkloadRef): string => `${w.kind}/${w.namespace}/${w.name}`;
 const namespaceKey = (namespace: string, kind: WorkloadKind): string => `${kind}s in ${namespace}`;
