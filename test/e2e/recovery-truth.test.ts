@@ -18,9 +18,13 @@ const readyDelayMs = 2_000;
 describe.each(backendNames(e2e).filter((b) => b === 'real'))('recovery that tells the truth against the %s API server', (name) => {
   const backend = useBackend(name);
 
-  it('a replacement Ready 2 s after the kill: recoveredMs 2000-2300 from the watch, stages in the kill log, and a 1 s SLO fails (exit 4)', async () => {
+  // A random cookie (name "") watches the whole namespace, and recovery is judged from that watch.
+  it.each([
+    ['named', 'web'],
+    ['random', ''],
+  ])('a replacement Ready 2 s after the kill (%s cookie): recoveredMs 2000-2300 from the watch, stages in the kill log, and a 1 s SLO fails (exit 4)', async (which, cookieName) => {
     const b = backend();
-    const ns = uniqueNamespace('truth', name);
+    const ns = uniqueNamespace(`truth-${which}`, name);
     await b.createNamespace(ns);
     await createDeployment(b.api, ns, 'web', 3, { podAnnotations: { 'kcm-test/ready-delay-ms': String(readyDelayMs) } });
     await waitForDeployment(b.api, ns, 'web', 30_000);
@@ -28,17 +32,17 @@ describe.each(backendNames(e2e).filter((b) => b === 'real'))('recovery that tell
     const run = await runCli(e2e, {
       label: 'recovery-truth',
       kubeconfig: b.kubeconfig,
-      cookies: { web: { name: 'web', kind: 'deployment', namespace: ns, target: 1, interval: 60 } },
+      cookies: { web: { name: cookieName, kind: 'deployment', namespace: ns, target: 1, interval: 60 } },
       args: ['--chaos-duration', '1s', '--max-recovery', '1s', '--recovery-timeout', '30s', '--seed', '1'],
       command: ['true'],
     });
-    await recordOutcome(e2e.workDir, 'recovery truth (2 s ready delay, 1 s SLO)', name, run);
+    await recordOutcome(e2e.workDir, `recovery truth (2 s ready delay, 1 s SLO, ${which} cookie)`, name, run);
 
     expect(run.code, describeRun(run)).toBe(4);
     const recoveries = ofKind(run.killLog, 'recovery');
     expect(recoveries).toHaveLength(1);
     const recovery = recoveries[0]!;
-    expect(recovery).toMatchObject({ recovered: true, method: 'watch' });
+    expect(recovery).toMatchObject({ recovered: true, method: 'watch', workload: { name: 'web' } });
     expect(recovery['recoveredMs']).toBeGreaterThanOrEqual(readyDelayMs);
     expect(recovery['recoveredMs']).toBeLessThanOrEqual(readyDelayMs + 300);
     const stages = recovery['stages'] as Record<string, number>;
