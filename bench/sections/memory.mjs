@@ -19,10 +19,11 @@ const floorPods = 10;
 export async function runMemory({ quick, log, pods = 10_000, more = quick ? [] : [100_000] }) {
   const dir = await mkdtemp(join(tmpdir(), 'kcm-bench-memory-'));
   const chaos = quick ? '2s' : '5s';
-  const dryRun = async (server, workload) => {
+  // `name: ""` is a random cookie: it watches every Deployment and pod of the namespace.
+  const dryRun = async (server, workload, name = workload) => {
     const cookies = join(dir, `cookies-${workload}.d`);
     await mkdir(join(cookies, 'killpod'), { recursive: true });
-    await writeFile(join(cookies, 'killpod', `${workload}.json`), JSON.stringify({ name: workload, kind: 'deployment', namespace: 'bench', target: 1, interval: 1 }));
+    await writeFile(join(cookies, 'killpod', `${workload}.json`), JSON.stringify({ name, kind: 'deployment', namespace: 'bench', target: 1, interval: 1 }));
     const killLog = join(dir, `kills-${workload}.jsonl`);
     const peak = await peakRss(dir, [binPath, 'run', '--dry-run', '--skip-deploy-check', '--kubeconfig', server.kubeconfigPath, '--cookies', cookies,
       '--chaos-duration', chaos, '--seed', '1', '--junit', join(dir, `junit-${workload}.xml`), '--kill-log', killLog, '--html', join(dir, `report-${workload}.html`)]);
@@ -40,12 +41,16 @@ export async function runMemory({ quick, log, pods = 10_000, more = quick ? [] :
   try {
     const help = await peakRss(dir, [binPath, '--help']);
     const client = await peakRss(dir, ['--input-type=module', '-e', "await import('@kubernetes/client-node')"]);
-    const [small, big] = await withServer([{ name: 'big', replicas: pods }, { name: 'small', replicas: floorPods }], async (server) => [await dryRun(server, 'small'), await dryRun(server, 'big')]);
+    const [small, big, random] = await withServer([{ name: 'big', replicas: pods }, { name: 'small', replicas: floorPods }], async (server) => [
+      await dryRun(server, 'small'),
+      await dryRun(server, 'big'),
+      await dryRun(server, 'random', ''),
+    ]);
     log(`memory: ${big.ticks} dry-run bites over ${pods} watched pods`);
     const larger = [];
     for (const size of more) {
-      const run = await withServer([{ name: `big-${size}`, replicas: size }], (server) => dryRun(server, `big-${size}`));
-      larger.push({ pods: size, ticks: run.ticks, runPeakMB: run.peak });
+      const [run, anyOf] = await withServer([{ name: `big-${size}`, replicas: size }], async (server) => [await dryRun(server, `big-${size}`), await dryRun(server, `random-${size}`, '')]);
+      larger.push({ pods: size, ticks: run.ticks, runPeakMB: run.peak, randomTicks: anyOf.ticks, randomPeakMB: anyOf.peak });
       log(`memory: ${run.ticks} dry-run bites over ${size} watched pods`);
     }
     return {
@@ -57,13 +62,19 @@ export async function runMemory({ quick, log, pods = 10_000, more = quick ? [] :
       floorPods,
       floorRunPeakMB: small.peak,
       runPeakMB: big.peak,
+      randomTicks: random.ticks,
+      randomPeakMB: random.peak,
       larger,
       rows: [
         ['cookiemonster --help', '', help],
         ['node -e "import(\'@kubernetes/client-node\')" alone', '', client],
         [`run --dry-run, ${floorPods} pods watched (${chaos})`, small.ticks, small.peak],
         [`run --dry-run, ${pods} pods watched (${chaos})`, big.ticks, big.peak],
-        ...larger.map((r) => [`run --dry-run, ${r.pods} pods watched (${chaos})`, r.ticks, r.runPeakMB]),
+        [`run --dry-run, random Deployment, ${pods + floorPods} pods in namespace watched (${chaos})`, random.ticks, random.peak],
+        ...larger.flatMap((r) => [
+          [`run --dry-run, ${r.pods} pods watched (${chaos})`, r.ticks, r.runPeakMB],
+          [`run --dry-run, random Deployment, ${r.pods} pods in namespace watched (${chaos})`, r.randomTicks, r.randomPeakMB],
+        ]),
       ],
     };
   } finally {

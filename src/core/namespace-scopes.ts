@@ -1,24 +1,29 @@
 import { matchesSelector, selectorToString } from '../kube/selector.js';
-import type { Pod, Workload } from '../kube/types.js';
+import type { LabelSelector, Pod, Workload } from '../kube/types.js';
 import { ScopeState } from './scope-state.js';
 
 interface Partition {
+  name: string;
   state: ScopeState;
-  /** The selector its pods were sorted by: the workload's, or the one it was asked for before the workload was seen. */
-  selector: Workload['selector'];
+  /** The selector its pods are sorted by: the workload's, or the one it was asked for before the workload was seen. */
+  selector: LabelSelector;
   selectorKey: string;
+  /** One `key=value` its selector requires, under which it is indexed; undefined without matchLabels. */
+  indexKey: string | undefined;
 }
 
 /**
  * Every workload of one kind in a namespace and every pod of it, as seen by two watches, sorted into one ScopeState per
  * workload (its pods found by its selector), so that each workload's pods keep the times their facts arrived, as if
- * that workload were watched on its own. Returns from each event the names of the workloads it touched.
+ * that workload were watched on its own. Each event returns the names of the workloads it touched. A pod is matched
+ * only against the workloads whose selector requires one of its labels (or that have no matchLabels), so sorting a
+ * list costs about one lookup per label, not one match per workload.
  */
 export class NamespaceScopes {
   private readonly pods = new Map<string, Pod>();
   private readonly partitions = new Map<string, Partition>();
-  /** Which partitions each pod is in. */
-  private readonly placed = new Map<string, string[]>();
+  private readonly index = new Map<string, Set<Partition>>();
+  private readonly unindexed = new Set<Partition>();
   private podsListedAt: number | undefined;
   private workloadsListed = false;
   private readonly live = { pods: false, workload: false };
@@ -32,8 +37,12 @@ export class NamespaceScopes {
   }
 
   /** The state of the workload `name`, kept from now on; `selector` sorts its pods until the workload itself is seen. */
-  scope(name: string, selector: Workload['selector'], at: number): ScopeState {
-    return (this.partitions.get(name) ?? this.partition(name, selector, at)).state;
+  scope(name: string, selector: LabelSelector, at: number): ScopeState {
+    const known = this.partitions.get(name);
+    if (known) return known.state;
+    const partition = this.add(name, selector);
+    this.distribute([partition], at);
+    return partition.state;
   }
 
   /** The state of the workload `name` if it is known. */
@@ -43,48 +52,50 @@ export class NamespaceScopes {
 
   listedPods(pods: readonly Pod[], at: number): string[] {
     this.pods.clear();
-    this.placed.clear();
     for (const pod of pods) this.pods.set(pod.uid, pod);
     this.podsListedAt = at;
-    for (const [name, partition] of this.partitions) this.fill(name, partition, at);
+    this.distribute([...this.partitions.values()], at);
     return [...this.partitions.keys()];
   }
 
   sawPod(pod: Pod, at: number): string[] {
+    const previous = this.pods.get(pod.uid);
     this.pods.set(pod.uid, pod);
-    const before = this.placed.get(pod.uid) ?? [];
-    const now = [...this.partitions].filter(([, p]) => matchesSelector(pod.labels, p.selector)).map(([name]) => name);
-    for (const name of now) this.partitions.get(name)!.state.sawPod(pod, at);
-    for (const name of before) if (!now.includes(name)) this.partitions.get(name)?.state.podGone(pod.uid, at);
-    this.place(pod.uid, now);
-    return [...new Set([...before, ...now])];
+    const matching = this.matching(pod);
+    for (const partition of matching) partition.state.sawPod(pod, at);
+    const touched = new Set([...matching].map((p) => p.name));
+    if (!previous || sameLabels(previous.labels, pod.labels)) return [...touched];
+    // Relabelled out of a selector: gone from that workload, as a watch with its selector would say.
+    for (const partition of this.matching(previous)) {
+      if (matching.has(partition)) continue;
+      partition.state.podGone(pod.uid, at);
+      touched.add(partition.name);
+    }
+    return [...touched];
   }
 
   podGone(uid: string, at: number): string[] {
+    const previous = this.pods.get(uid);
+    if (!previous) return [];
     this.pods.delete(uid);
-    const before = this.placed.get(uid) ?? [];
-    for (const name of before) this.partitions.get(name)?.state.podGone(uid, at);
-    this.placed.delete(uid);
-    return before;
+    const holders = [...this.matching(previous)];
+    for (const partition of holders) partition.state.podGone(uid, at);
+    return holders.map((p) => p.name);
   }
 
   listedWorkloads(workloads: readonly Workload[], at: number): string[] {
     this.workloadsListed = true;
     const present = new Set(workloads.map((w) => w.name));
-    const touched = workloads.flatMap((w) => this.sawWorkload(w, at));
-    for (const [name, partition] of this.partitions) if (!present.has(name)) partition.state.workloadGone();
-    return [...new Set([...touched, ...this.partitions.keys()])];
+    for (const partition of this.partitions.values()) if (!present.has(partition.name)) partition.state.workloadGone();
+    this.distribute(workloads.flatMap((w) => this.follow(w) ?? []), at);
+    for (const workload of workloads) this.partitions.get(workload.name)!.state.sawStatus(workload, at);
+    return [...this.partitions.keys()];
   }
 
   sawWorkload(workload: Workload, at: number): string[] {
-    let partition = this.partitions.get(workload.name);
-    if (partition && partition.selectorKey !== selectorToString(workload.selector)) {
-      partition.selector = workload.selector;
-      partition.selectorKey = selectorToString(workload.selector);
-      this.fill(workload.name, partition, at);
-    }
-    partition ??= this.partition(workload.name, workload.selector, at);
-    partition.state.sawStatus(workload, at);
+    const refill = this.follow(workload);
+    if (refill) this.distribute([refill], at);
+    this.partitions.get(workload.name)!.state.sawStatus(workload, at);
     return [workload.name];
   }
 
@@ -100,33 +111,66 @@ export class NamespaceScopes {
     return [...this.partitions.keys()];
   }
 
-  private partition(name: string, selector: Workload['selector'], at: number): Partition {
+  /** Makes the workload's partition sort by its selector; returns the partition when its pods must be sorted again. */
+  private follow(workload: Workload): Partition | undefined {
+    const known = this.partitions.get(workload.name);
+    if (!known) return this.add(workload.name, workload.selector);
+    if (known.selectorKey === selectorToString(workload.selector)) return undefined;
+    this.unlink(known);
+    Object.assign(known, keyed(workload.selector));
+    this.link(known);
+    return known;
+  }
+
+  private add(name: string, selector: LabelSelector): Partition {
     const state = new ScopeState();
     Object.assign(state.live, this.live);
     if (this.workloadsListed) state.workloadGone();
-    const partition = { state, selector, selectorKey: selectorToString(selector) };
+    const partition: Partition = { name, state, ...keyed(selector) };
     this.partitions.set(name, partition);
-    this.fill(name, partition, at);
+    this.link(partition);
     return partition;
   }
 
-  /** Lists into the partition every known pod its selector matches. */
-  private fill(name: string, partition: Partition, at: number): void {
-    if (this.podsListedAt === undefined) return;
-    const members: Pod[] = [];
-    for (const pod of this.pods.values()) {
-      const places = this.placed.get(pod.uid)?.filter((n) => n !== name) ?? [];
-      if (matchesSelector(pod.labels, partition.selector)) {
-        members.push(pod);
-        places.push(name);
-      }
-      this.place(pod.uid, places);
-    }
-    partition.state.listed(members, at);
+  /** Lists into each of `partitions` every known pod its selector matches, in one pass over the pods. */
+  private distribute(partitions: readonly Partition[], at: number): void {
+    if (this.podsListedAt === undefined || partitions.length === 0) return;
+    const members = new Map<Partition, Pod[]>(partitions.map((p) => [p, []]));
+    for (const pod of this.pods.values()) for (const partition of this.matching(pod)) members.get(partition)?.push(pod);
+    for (const [partition, pods] of members) partition.state.listed(pods, at);
   }
 
-  private place(uid: string, names: string[]): void {
-    if (names.length === 0) this.placed.delete(uid);
-    else this.placed.set(uid, names);
+  /** The partitions whose selector matches the pod's labels. */
+  private matching(pod: Pod): Set<Partition> {
+    const found = new Set<Partition>();
+    const consider = (partition: Partition): void => {
+      if (!found.has(partition) && matchesSelector(pod.labels, partition.selector)) found.add(partition);
+    };
+    for (const partition of this.unindexed) consider(partition);
+    for (const [key, value] of Object.entries(pod.labels)) for (const partition of this.index.get(`${key}=${value}`) ?? []) consider(partition);
+    return found;
   }
+
+  private link(partition: Partition): void {
+    if (partition.indexKey === undefined) return void this.unindexed.add(partition);
+    const bucket = this.index.get(partition.indexKey) ?? new Set();
+    this.index.set(partition.indexKey, bucket.add(partition));
+  }
+
+  private unlink(partition: Partition): void {
+    if (partition.indexKey === undefined) return void this.unindexed.delete(partition);
+    const bucket = this.index.get(partition.indexKey);
+    bucket?.delete(partition);
+    if (bucket?.size === 0) this.index.delete(partition.indexKey);
+  }
+}
+
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+function keyed(selector: LabelSelector): Pick<Partition, 'selector' | 'selectorKey' | 'indexKey'> {
+  const [first] = Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { selector, selectorKey: selectorToString(selector), indexKey: first && `${first[0]}=${first[1]}` };
 }

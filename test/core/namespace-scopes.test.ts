@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NamespaceScopes } from '../../src/core/namespace-scopes.js';
 import type { ScopeState } from '../../src/core/scope-state.js';
-import type { Pod, Workload } from '../../src/kube/types.js';
+import { matchesSelector } from '../../src/kube/selector.js';
+import type { LabelSelector, Pod, Workload } from '../../src/kube/types.js';
 
 const pod = (name: string, app: string, extra: Partial<Pod> = {}): Pod => ({
   uid: `uid-${name}`,
@@ -113,5 +115,87 @@ describe('NamespaceScopes sorts a namespace into one scope per workload', () => 
     expect(scopes.known('a')!.goneAt('uid-a-2')).toBe(60);
     expect(scopes.known('a')!.completeAt).toBe(60);
     expect(names(scopes.known('a'))).toEqual(['a-1', 'a-3']);
+  });
+
+  it('matches every kind of selector as the API server would: several labels, expressions only, and none', () => {
+    const scopes = new NamespaceScopes();
+    const withSelector = (name: string, selector: Workload['selector']): Workload => ({ ...deployment(name), selector });
+    scopes.listedWorkloads(
+      [
+        withSelector('both', { matchLabels: { app: 'a', tier: 'web' } }),
+        withSelector('expr', { matchExpressions: [{ key: 'app', operator: 'In', values: ['a', 'b'] }] }),
+        withSelector('notb', { matchLabels: { tier: 'web' }, matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['b'] }] }),
+        withSelector('all', {}),
+      ],
+      1,
+    );
+    scopes.listedPods([pod('a-web', 'a', { labels: { app: 'a', tier: 'web' } }), pod('a-db', 'a', { labels: { app: 'a', tier: 'db' } }), pod('b-web', 'b', { labels: { app: 'b', tier: 'web' } }), pod('c', 'c')], 2);
+    expect(names(scopes.known('both'))).toEqual(['a-web']);
+    expect(names(scopes.known('expr'))).toEqual(['a-db', 'a-web', 'b-web']);
+    expect(names(scopes.known('notb'))).toEqual(['a-web']);
+    expect(names(scopes.known('all'))).toEqual(['a-db', 'a-web', 'b-web', 'c']);
+    expect(scopes.sawPod(pod('b-web', 'b', { labels: { app: 'c', tier: 'web' } }), 3).sort()).toEqual(['all', 'expr', 'notb']);
+    expect(names(scopes.known('notb'))).toEqual(['a-web', 'b-web']);
+    expect(names(scopes.known('expr'))).toEqual(['a-db', 'a-web']);
+  });
+});
+
+describe('NamespaceScopes, property', () => {
+  const labels = fc.record({ app: fc.constantFrom('a', 'b', 'c'), tier: fc.constantFrom('web', 'db') }, { requiredKeys: [] });
+  const selector: fc.Arbitrary<LabelSelector> = fc.record(
+    {
+      matchLabels: labels,
+      matchExpressions: fc.array(
+        fc.oneof(
+          fc.record({ key: fc.constantFrom('app', 'tier'), operator: fc.constantFrom('In', 'NotIn'), values: fc.subarray(['a', 'b', 'web'], { minLength: 1 }) }),
+          fc.record({ key: fc.constantFrom('app', 'tier'), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+        ),
+        { maxLength: 2 },
+      ),
+    },
+    { requiredKeys: [] },
+  );
+  const uid = fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5', 'p6');
+  const name = fc.constantFrom('w1', 'w2', 'w3');
+  const event = fc.oneof(
+    fc.record({ op: fc.constant('pod' as const), uid, labels }),
+    fc.record({ op: fc.constant('gone' as const), uid }),
+    fc.record({ op: fc.constant('workload' as const), name, selector }),
+    fc.record({ op: fc.constant('deleted' as const), name }),
+    fc.record({ op: fc.constant('relist' as const), keep: fc.subarray(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']) }),
+  );
+
+  it('after any sequence of events, each workload holds exactly the pods its selector matches', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 40 }), (events) => {
+        const scopes = new NamespaceScopes();
+        const pods = new Map<string, Record<string, string>>();
+        const selectors = new Map<string, LabelSelector>();
+        scopes.listedPods([], 0);
+        scopes.listedWorkloads([], 0);
+        events.forEach((e, at) => {
+          if (e.op === 'pod') {
+            pods.set(e.uid, e.labels);
+            scopes.sawPod(pod(e.uid, '', { uid: e.uid, labels: e.labels }), at);
+          } else if (e.op === 'gone') {
+            pods.delete(e.uid);
+            scopes.podGone(e.uid, at);
+          } else if (e.op === 'workload') {
+            selectors.set(e.name, e.selector);
+            scopes.sawWorkload({ ...deployment(e.name), selector: e.selector }, at);
+          } else if (e.op === 'deleted') {
+            scopes.workloadDeleted(e.name);
+          } else {
+            for (const uid of [...pods.keys()]) if (!e.keep.includes(uid)) pods.delete(uid);
+            scopes.listedPods([...pods].map(([uid, l]) => pod(uid, '', { uid, labels: l })), at);
+          }
+          for (const [workload, sel] of selectors) {
+            const expected = [...pods].filter(([, l]) => matchesSelector(l, sel)).map(([uid]) => uid).sort();
+            expect([...scopes.known(workload)!.pods()].map((f) => f.pod.uid).sort()).toEqual(expected);
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
