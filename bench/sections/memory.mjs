@@ -14,7 +14,8 @@ const floorPods = 10;
  * Peak RSS of the CLI as a child process: a dry run whose cookie aims at a Deployment of 10,000 pods (and, in a full
  * run, 100,000), which it watches (its pods are listed once and kept), with the fake API server in a separate
  * process. Beside it, what explains the number: `--help` (the CLI without the Kubernetes client), a bare
- * `import('@kubernetes/client-node')`, and the same dry run over a 10-pod Deployment.
+ * `import('@kubernetes/client-node')`, and the same dry run over a 10-pod Deployment. A random cookie (`name: ""`) in
+ * the same namespaces shows what watching a whole namespace costs.
  */
 export async function runMemory({ quick, log, pods = 10_000, more = quick ? [] : [100_000] }) {
   const dir = await mkdtemp(join(tmpdir(), 'kcm-bench-memory-'));
