@@ -24,12 +24,12 @@ export class NamespaceScopes {
   private readonly partitions = new Map<string, Partition>();
   private readonly index = new Map<string, Set<Partition>>();
   private readonly unindexed = new Set<Partition>();
-  private podsListedAt: number | undefined;
+  private podsListed = false;
   private workloadsListed = false;
   private readonly live = { pods: false, workload: false };
 
   get synced(): boolean {
-    return this.podsListedAt !== undefined && this.workloadsListed && this.live.pods && this.live.workload;
+    return this.podsListed && this.workloadsListed && this.live.pods && this.live.workload;
   }
 
   workloads(): Workload[] {
@@ -53,7 +53,7 @@ export class NamespaceScopes {
   listedPods(pods: readonly Pod[], at: number): string[] {
     this.pods.clear();
     for (const pod of pods) this.pods.set(pod.uid, pod);
-    this.podsListedAt = at;
+    this.podsListed = true;
     this.distribute([...this.partitions.values()], at);
     return [...this.partitions.keys()];
   }
@@ -134,7 +134,7 @@ export class NamespaceScopes {
 
   /** Lists into each of `partitions` every known pod its selector matches, in one pass over the pods. */
   private distribute(partitions: readonly Partition[], at: number): void {
-    if (this.podsListedAt === undefined || partitions.length === 0) return;
+    if (!this.podsListed || partitions.length === 0) return;
     const members = new Map<Partition, Pod[]>(partitions.map((p) => [p, []]));
     for (const pod of this.pods.values()) for (const partition of this.matching(pod)) members.get(partition)?.push(pod);
     for (const [partition, pods] of members) partition.state.listed(pods, at);

@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { KillRecord } from './cookies/context.js';
 import type { RunLedger } from './ledger.js';
 import { evaluate, noteStatus, recoveredMs, startProgress, type KillProgress } from './recovery-judge.js';
-import type { ScopeFeed, WatchedScope } from './scope-watch.js';
+import { scopeKey, type ScopeFeed, type WatchedScope } from './scope-watch.js';
 import { ScopeState } from './scope-state.js';
 
 export interface RecoveryTracker {
@@ -63,7 +63,7 @@ export function createRecoveryTracker(
   const finish = (scope: Scope, progress: KillProgress, recovered: boolean): void => {
     scope.kills.splice(scope.kills.indexOf(progress), 1);
     if (scope.kills.length === 0) {
-      scopes.delete(keyOf(scope.ref));
+      scopes.delete(scopeKey(scope.ref));
       scope.watched?.release();
     }
     const { kill, stages } = progress;
@@ -143,7 +143,7 @@ export function createRecoveryTracker(
   };
 
   const scopeOf = (kill: KillRecord): Scope => {
-    const key = keyOf(kill.workload);
+    const key = scopeKey(kill.workload);
     const existing = scopes.get(key);
     if (existing) return existing;
     const ref = { kind: kill.workload.kind, namespace: kill.workload.namespace, name: kill.workload.name };
@@ -205,5 +205,3 @@ function chained(a: KillProgress, b: KillProgress): boolean {
   const [first, then] = a.kill.requestedAt <= b.kill.requestedAt ? [a, b] : [b, a];
   return !first.known.has(then.kill.pod.uid);
 }
-
-const keyOf = (w: WorkloadRef): string => `${w.kind}/${w.namespace}/${w.name}`;

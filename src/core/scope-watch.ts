@@ -176,7 +176,8 @@ export function createScopeFeed(cluster: Cluster, clock: Clock, signal: AbortSig
   return {
     join(ref, selector, listener) {
       if (signal.aborted) return undefined;
-      const around = namespaces.get(namespaceKey(ref.namespace, ref.kind));
+      const aroundKey = namespaceKey(ref.namespace, ref.kind);
+      const around = namespaces.get(aroundKey);
       if (around) {
         around.users++;
         const listeners = around.scopeListeners.get(ref.name) ?? new Set();
@@ -185,10 +186,10 @@ export function createScopeFeed(cluster: Cluster, clock: Clock, signal: AbortSig
           listeners.delete(listener);
           if (listeners.size === 0 && around.scopeListeners.get(ref.name) === listeners) around.scopeListeners.delete(ref.name);
         };
-        return { state: around.scopes.scope(ref.name, selector, clock.now()), release: releaser(namespaces, namespaceKey(ref.namespace, ref.kind), around, leave) };
+        return { state: around.scopes.scope(ref.name, selector, clock.now()), release: releaser(namespaces, aroundKey, around, leave) };
       }
       if (!cluster.watchPods || !cluster.watchWorkload) return undefined;
-      const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+      const key = scopeKey(ref);
       const watch = watches.get(key) ?? watchScope(key, ref, selector);
       watch.users++;
       watch.listeners.add(listener);
@@ -217,4 +218,8 @@ function tell(listeners: Iterable<ScopeListener>, what: (l: ScopeListener) => vo
   for (const listener of [...listeners]) what(listener);
 }
 
-const namespaceKey = (namespace: string, kind: WorkloadKind): string => `${kind}s in ${namespace}`;
+/** The key of a workload's scope. */
+export const scopeKey = (ref: WorkloadRef): string => `${ref.kind}/${ref.namespace}/${ref.name}`;
+
+/** The key of a namespace watched whole, which also names it in messages: "deployments in ns". */
+export const namespaceKey = (namespace: string, kind: WorkloadKind): string => `${kind}s in ${namespace}`;

@@ -22,13 +22,13 @@ async function runWatched(server: TestApiServer, cookie: KillPodCookie, ticks: n
   const log = createKillLog(clock);
   const watching = new AbortController();
   const scopes = createScopeFeed(cluster, clock, watching.signal);
-  const perTick: { method: string; path: string; watch: boolean }[][] = [];
+  const perTick: ReturnType<typeof requestsAnswered>[] = [];
   const tracker = options.trackRecovery ? createRecoveryTracker({ cluster, clock, log, scopes }) : undefined;
   const bite = { ...defaultBiteOptions, dryRun: options.dryRun ?? false, onKill: (kill: KillRecord) => tracker?.track(kill) };
   const chaos = startChaos([cookie], { cluster, clock, rng: seededRng(3), log, scopes }, bite, { signal: watching.signal });
   for (let tick = 0; tick < ticks; tick++) {
     await vi.waitFor(() => expect(decided(log, tick)).toBe(true), { timeout: 10_000, interval: 2 });
-    perTick.push(server.requests().map((r) => ({ method: r.method, path: r.path, watch: new URLSearchParams(r.query).has('watch') })));
+    perTick.push(requestsAnswered(server));
     server.resetLog();
     if (tick < ticks - 1) await clock.advance(cookie.intervalMs);
   }
@@ -36,12 +36,16 @@ async function runWatched(server: TestApiServer, cookie: KillPodCookie, ticks: n
   if (tracker) {
     const kills = bitten(log).length;
     await vi.waitFor(() => expect(entriesOf(log.entries(), 'recovery')).toHaveLength(kills), { timeout: 10_000, interval: 5 });
-    perTick.push(server.requests().map((r) => ({ method: r.method, path: r.path, watch: new URLSearchParams(r.query).has('watch') })));
+    perTick.push(requestsAnswered(server));
     await tracker.settle(0);
   }
   watching.abort();
   return { log, perTick };
 }
+
+/** The requests the server has answered since its log was reset, a WATCH told from a LIST. */
+const requestsAnswered = (server: TestApiServer): { method: string; path: string; watch: boolean }[] =>
+  server.requests().map((r) => ({ method: r.method, path: r.path, watch: new URLSearchParams(r.query).has('watch') }));
 
 /** Tick n has logged its bite, skip or error. */
 const decided = (log: KillLog, tick: number): boolean =>

@@ -4,7 +4,7 @@ import type { Cluster, Pod, Workload, WorkloadKind, WorkloadRef } from '../../ku
 import type { KillLog } from '../../log/entries.js';
 import type { Clock } from '../clock.js';
 import type { ScopeState } from '../scope-state.js';
-import type { ScopeFeed, WatchedNamespace, WatchedScope } from '../scope-watch.js';
+import { namespaceKey, scopeKey, type ScopeFeed, type WatchedNamespace, type WatchedScope } from '../scope-watch.js';
 import { untilDone } from '../until-done.js';
 
 /** Where a killpod cookie reads the workloads it may bite and their pods. */
@@ -81,7 +81,7 @@ export function watchedTargets(deps: { cluster: Cluster; clock: Clock; log: Kill
   };
 
   const scopeOf = async (workload: Workload, signal: AbortSignal | undefined): Promise<WorkloadCache | undefined> => {
-    const key = keyOf(workload);
+    const key = scopeKey(workload);
     if (unwatched.has(key)) return undefined;
     let cache = scopes.get(key);
     // A workload deleted and created again may select other pods: follow its new selector.
@@ -127,7 +127,7 @@ export function watchedTargets(deps: { cluster: Cluster; clock: Clock; log: Kill
     async workload(ref, signal) {
       const around = namespaces.get(namespaceKey(ref.namespace, ref.kind));
       if (around && (await untilDone(around.synced, signal))) return around.namespace.scope(ref.name)?.workload;
-      const cached = scopes.get(keyOf(ref));
+      const cached = scopes.get(scopeKey(ref));
       const known = cached && (await untilDone(cached.synced, signal)) ? cached.scope.state : undefined;
       if (known && !known.workload) return undefined;
       const workload = known?.workload ?? (await requested.workload(ref, signal));
@@ -159,5 +159,3 @@ export function watchedTargets(deps: { cluster: Cluster; clock: Clock; log: Kill
 
 const podsOf = (state: ScopeState): Pod[] => [...state.pods()].map((f) => f.pod);
 
-const keyOf = (w: WorkloadRef): string => `${w.kind}/${w.namespace}/${w.name}`;
-const namespaceKey = (namespace: string, kind: WorkloadKind): string => `${kind}s in ${namespace}`;
